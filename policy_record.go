@@ -1,0 +1,44 @@
+package arqir
+
+import (
+	"context"
+	"time"
+)
+
+// PolicyRecord is one applied revision of the procedures-as-code policy.
+type PolicyRecord struct {
+	Revision  int       `json:"revision"` // 1, 2, 3… in order of application
+	Version   string    `json:"version"`  // the version the document declares
+	Hash      string    `json:"hash"`     // "sha256:…" of Source
+	Source    []byte    `json:"-"`
+	AppliedAt time.Time `json:"applied_at"`
+	AppliedBy string    `json:"applied_by"`
+}
+
+// PolicyStore keeps the history of applied policies.
+type PolicyStore interface {
+	// ApplyPolicy stores the policy as the active one unless the active one
+	// already has the same hash; it returns the active record and whether a
+	// new revision was created. Validation happens before: the store keeps
+	// whatever it is given.
+	ApplyPolicy(ctx context.Context, version, hash string, source []byte, by string) (*PolicyRecord, bool, error)
+	// ActivePolicy returns the newest applied policy. Returns ENOTFOUND when
+	// none was ever applied.
+	ActivePolicy(ctx context.Context) (*PolicyRecord, error)
+	// PolicyHistory lists applied policies, newest first, without sources.
+	PolicyHistory(ctx context.Context) ([]*PolicyRecord, error)
+}
+
+// Store is everything a database adapter provides.
+type Store interface {
+	IncidentService
+	TokenService
+	PolicyStore
+	// SetRules installs the rules of the active policy for the incident
+	// service (declare, severity changes). Safe for concurrent use.
+	SetRules(r Rules)
+	// Ping checks the database answers and its migrations are applied.
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
