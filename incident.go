@@ -332,3 +332,16 @@ type IncidentStats struct {
 func (inc *Incident) String() string {
 	return fmt.Sprintf("%s %s [%s]", inc.ID, inc.Title, inc.Severity)
 }
+
+// MarshalText writes the human form, so JSON carries "INC-42".
+func (id IncidentID) MarshalText() ([]byte, error) { return []byte(id.String()), nil }
+
+// UnmarshalText accepts "INC-42" or "42".
+func (id *IncidentID) UnmarshalText(b []byte) error {
+	v, err := ParseIncidentID(string(b))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
+}
