@@ -1,0 +1,244 @@
+// Package app wires arqir together: configuration, the database, the active
+// policy, the HTTP server and the scheduler. It is the only package that
+// knows every adapter; tests start the real program through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/api"
+	"github.com/arqir/arqir/policy"
+)
+
+// Config is everything `arqir serve` can be told.
+type Config struct {
+	Addr       string // listen address; default 127.0.0.1:8080
+	DB         string // SQLite path or postgres:// URL; default arqir.db
+	PolicyFile string // a policy to apply at start (and on SIGHUP); empty keeps the stored one
+
+	SweepInterval       time.Duration // how often due deadlines are swept; default 1s
+	MetricsRequireToken bool          // /metrics needs a token too
+
+	Logger *slog.Logger     // default: JSON to stderr
+	Now    func() time.Time // the clock; default time.Now (tests pass a fake)
+	Out    io.Writer        // where the first-run banner goes; default stdout
+}
+
+func (c *Config) defaults() {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.DB == "" {
+		c.DB = "arqir.db"
+	}
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Out == nil {
+		c.Out = os.Stdout
+	}
+}
+
+// App is a running arqir server.
+type App struct {
+	cfg      Config
+	Store    arqir.Store
+	Policies *Policies
+	Handler  http.Handler
+
+	listener net.Listener
+	server   *http.Server
+}
+
+// New opens the database, makes the policy current and builds the handler.
+// It does not listen yet: call Start or Run.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	cfg.defaults()
+	store, err := OpenStore(ctx, cfg.DB, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, Store: store}
+	if err := a.init(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) init(ctx context.Context) error {
+	var err error
+	if a.Policies, err = loadPolicies(ctx, a.Store); err != nil {
+		return err
+	}
+	if a.cfg.PolicyFile != "" {
+		if err := a.applyPolicyFile(ctx); err != nil {
+			return err
+		}
+	}
+	if err := a.firstRun(ctx); err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Handler = api.New(api.Config{
+		Store:               a.Store,
+		Policies:            a.Policies,
+		Logger:              a.cfg.Logger,
+		Registry:            reg,
+		MetricsRequireToken: a.cfg.MetricsRequireToken,
+		Ready:               a.Store.Ping,
+	})
+	return nil
+}
+
+// applyPolicyFile applies --policy. An invalid file is refused with every
+// problem listed; the stored policy stays active.
+func (a *App) applyPolicyFile(ctx context.Context) error {
+	src, err := os.ReadFile(a.cfg.PolicyFile)
+	if err != nil {
+		return arqir.Errorf(arqir.EINVALID, "read policy: %v", err)
+	}
+	rec, created, problems, err := a.Policies.Apply(ctx, src, "serve --policy "+a.cfg.PolicyFile)
+	if err != nil {
+		return err
+	} else if len(problems) > 0 {
+		return &PolicyError{File: a.cfg.PolicyFile, Problems: problems}
+	}
+	if created {
+		a.cfg.Logger.Info("policy applied", "file", a.cfg.PolicyFile, "revision", rec.Revision, "version", rec.Version, "hash", rec.Hash)
+	}
+	return nil
+}
+
+// PolicyError lists why a policy file was refused.
+type PolicyError struct {
+	File     string
+	Problems []api.PolicyProblem
+}
+
+func (e *PolicyError) Error() string {
+	msg := fmt.Sprintf("policy %s has %d problem(s); nothing was applied:", e.File, len(e.Problems))
+	for _, p := range e.Problems {
+		msg += "\n  " + policy.Problem{Path: p.Path, Line: p.Line, Message: p.Message}.String()
+	}
+	return msg
+}
+
+// firstRun prints an admin token once, on a database that never had one.
+func (a *App) firstRun(ctx context.Context) error {
+	n, err := a.Store.CountTokens(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	secret, _, err := a.Store.CreateToken(ctx, "admin", arqir.RoleAdmin)
+	if err != nil {
+		return fmt.Errorf("create the first admin token: %w", err)
+	}
+	fmt.Fprintf(a.cfg.Out, "\nFirst start: created an admin API token. It is shown only this once:\n\n    %s\n\n"+
+		"Use it with:  export ARQIR_TOKEN=%s\n"+
+		"Make more with:  arqir token create --role responder --name <who>\n\n", secret, secret)
+	return nil
+}
+
+// Start listens and serves in the background; the scheduler runs until ctx ends.
+func (a *App) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (is another arqir running? choose another --addr): %w", a.cfg.Addr, err)
+	}
+	a.listener = ln
+	a.server = &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.cfg.Logger.Error("http server stopped", "err", err)
+		}
+	}()
+	go a.schedule(ctx)
+	a.cfg.Logger.Info("arqir serving", "url", a.URL(), "db", redactURL(a.cfg.DB), "policy_revision", a.Policies.Active().Revision, "policy_version", a.Policies.Active().Version)
+	return nil
+}
+
+// URL is the base URL the server listens on.
+func (a *App) URL() string {
+	if a.listener == nil {
+		return ""
+	}
+	return "http://" + a.listener.Addr().String()
+}
+
+// Close stops serving (letting requests in flight finish) and closes the database.
+func (a *App) Close() error {
+	if a.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.server.Shutdown(ctx); err != nil {
+			a.cfg.Logger.Warn("shutdown", "err", err)
+		}
+	}
+	return a.Store.Close()
+}
+
+// Sweep runs one scheduler tick at the clock's now: picks up a policy
+// applied elsewhere and breaches due deadlines.
+func (a *App) Sweep(ctx context.Context) (int, error) {
+	if err := a.Policies.refresh(ctx); err != nil {
+		a.cfg.Logger.Error("policy refresh", "err", err)
+	}
+	return a.Store.SweepDeadlines(ctx, a.cfg.Now())
+}
+
+func (a *App) schedule(ctx context.Context) {
+	t := time.NewTicker(a.cfg.SweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := a.Sweep(ctx)
+			if err != nil && ctx.Err() == nil {
+				a.cfg.Logger.Error("deadline sweep", "err", err)
+			} else if n > 0 {
+				a.cfg.Logger.Warn("deadlines breached", "count", n)
+			}
+		}
+	}
+}
+
+// ReloadPolicy re-applies --policy (on SIGHUP); problems are logged and the
+// active policy stays.
+func (a *App) ReloadPolicy(ctx context.Context) {
+	if a.cfg.PolicyFile == "" {
+		a.cfg.Logger.Info("SIGHUP ignored: no --policy file to reload")
+		return
+	}
+	if err := a.applyPolicyFile(ctx); err != nil {
+		a.cfg.Logger.Error("policy reload refused; the active policy stays", "err", err)
+	}
+}

@@ -1,0 +1,68 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+)
+
+// Dialect is what differs between the databases the store runs on. Everything
+// else — every statement, every transaction — is shared, so SQLite and
+// PostgreSQL cannot drift apart in behaviour.
+type Dialect struct {
+	// Name names the database in messages, e.g. "sqlite".
+	Name string
+	// Goose is the dialect goose applies the migrations with.
+	Goose goose.Dialect
+	// Migrations holds the numbered SQL migration files at its root.
+	Migrations fs.FS
+	// NumberedPlaceholders rewrites the store's "?" placeholders to $1, $2…
+	NumberedPlaceholders bool
+	// RowLock follows the SELECT that reads an incident before a change, e.g.
+	// " FOR UPDATE". Empty where a write transaction already excludes every
+	// other writer (SQLite's BEGIN IMMEDIATE).
+	RowLock string
+	// TableLock, when set, is a statement with one %s for a table name that
+	// makes concurrent writers of that table queue, e.g.
+	// "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE"; readers are not blocked.
+	TableLock string
+	// SerializeWrites queues this process's write transactions on a Go
+	// semaphore before BEGIN. SQLite allows one writer at a time, and its
+	// busy handler polls with sleeps of up to 100 ms; waiting in Go hands the
+	// lock over at once, which keeps the tail latency of concurrent changes
+	// low. Other processes are still excluded by the database's own lock.
+	SerializeWrites bool
+	// ReadTx are the options of read-only transactions: they must see one
+	// snapshot across the statements that load an incident.
+	ReadTx sql.TxOptions
+	// IsUniqueViolation reports whether err is a unique constraint violation.
+	IsUniqueViolation func(err error) bool
+}
+
+// rebind rewrites "?" placeholders for the dialect. Quoted literals are left
+// alone so that a "?" inside one is not taken for a placeholder.
+func (d Dialect) rebind(query string) string {
+	if !d.NumberedPlaceholders || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n, quoted := 0, false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,192 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/arqir/arqir"
+)
+
+// transition changes an incident in memory and returns the timeline events
+// that record the change; it is one of the pure life-cycle decisions of the
+// root package.
+type transition func(inc *arqir.Incident, now time.Time) ([]arqir.TimelineEvent, error)
+
+// mutate applies a transition to an incident in one transaction: the
+// incident is read with its row locked, so concurrent changes (from this
+// process or another replica) queue and each decides on the state the one
+// before it committed. A rejected transition rolls back and changes nothing;
+// a transition that records no event writes nothing, not even a version.
+func (s *Store) mutate(ctx context.Context, id arqir.IncidentID, c arqir.Change, now time.Time, fn transition) (*arqir.Incident, error) {
+	var out *arqir.Incident
+	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
+		inc, err := s.loadIncident(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if c.ExpectedVersion != 0 && c.ExpectedVersion != inc.Version {
+			return staleVersion(id, c.ExpectedVersion, inc.Version)
+		}
+		version := inc.Version
+		services, deadlines := slices.Clone(inc.Services), slices.Clone(inc.Deadlines)
+		events, err := fn(inc, now)
+		if err != nil {
+			return err
+		}
+		normalize(inc)
+		out = inc
+		if len(events) == 0 {
+			return nil
+		}
+		inc.Version, inc.UpdatedAt = version+1, now
+		if err := s.updateIncident(ctx, tx, inc, version); err != nil {
+			return err
+		}
+		if !slices.Equal(services, inc.Services) {
+			if err := s.replaceServices(ctx, tx, inc.ID, inc.Services); err != nil {
+				return err
+			}
+		}
+		if err := s.upsertDeadlines(ctx, tx, inc.ID, changedDeadlines(deadlines, inc.Deadlines)); err != nil {
+			return err
+		}
+		return s.insertEvents(ctx, tx, inc.ID, events)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func staleVersion(id arqir.IncidentID, expected, current int) error {
+	return arqir.Errorf(arqir.ECONFLICT, "%s changed since version %d (it is now version %d): reload it and apply your change again", id, expected, current)
+}
+
+// insertIncident stores a new incident with its services, deadlines and
+// events, and sets its ID.
+func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incident, events []arqir.TimelineEvent) error {
+	vals, err := incidentValues(inc)
+	if err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, s.q(insertIncidentSQL), vals...).Scan(&inc.ID); err != nil {
+		return fmt.Errorf("insert incident: %w", err)
+	}
+	if err := s.replaceServices(ctx, tx, inc.ID, inc.Services); err != nil {
+		return err
+	}
+	if err := s.upsertDeadlines(ctx, tx, inc.ID, inc.Deadlines); err != nil {
+		return err
+	}
+	return s.insertEvents(ctx, tx, inc.ID, events)
+}
+
+// updateIncident writes the incident row if it still has the version it was
+// read with; anything else is a lost update and refused.
+func (s *Store) updateIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incident, readVersion int) error {
+	vals, err := incidentValues(inc)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, s.q(updateIncidentSQL), append(vals, inc.ID, readVersion)...)
+	if err != nil {
+		return fmt.Errorf("update incident: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("update incident: %w", err)
+	} else if n == 0 {
+		return arqir.Errorf(arqir.ECONFLICT, "%s changed while this change was applied: reload it and apply your change again", inc.ID)
+	}
+	return nil
+}
+
+// replaceServices makes the incident's services exactly these, in order.
+func (s *Store) replaceServices(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, services []string) error {
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM incident_services WHERE incident_id = ?`), id); err != nil {
+		return fmt.Errorf("replace services: %w", err)
+	}
+	if len(services) == 0 {
+		return nil
+	}
+	query := "INSERT INTO incident_services (incident_id, service, position) VALUES "
+	args := make([]any, 0, 3*len(services))
+	for i, svc := range services {
+		if i > 0 {
+			query += ", "
+		}
+		query += "(?, ?, ?)"
+		args = append(args, id, svc, i)
+	}
+	if _, err := tx.ExecContext(ctx, s.d.rebind(query), args...); err != nil {
+		return fmt.Errorf("insert services: %w", err)
+	}
+	return nil
+}
+
+// upsertDeadlines writes deadlines; the kind identifies one per incident.
+func (s *Store) upsertDeadlines(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, ds []arqir.Deadline) error {
+	for _, d := range ds {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO deadlines (incident_id, kind, due_at, met_at, breached_at)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (incident_id, kind) DO UPDATE
+			SET due_at = excluded.due_at, met_at = excluded.met_at, breached_at = excluded.breached_at`),
+			id, d.Kind, micros(d.DueAt), nullMicros(d.MetAt), nullMicros(d.BreachedAt))
+		if err != nil {
+			return fmt.Errorf("write the %s deadline: %w", d.Kind, err)
+		}
+	}
+	return nil
+}
+
+// changedDeadlines returns the deadlines of after that are new or differ
+// from before. The life cycle never removes a deadline.
+func changedDeadlines(before, after []arqir.Deadline) []arqir.Deadline {
+	var out []arqir.Deadline
+	for _, a := range after {
+		i := slices.IndexFunc(before, func(b arqir.Deadline) bool { return b.Kind == a.Kind })
+		if i < 0 || !sameDeadline(before[i], a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func sameDeadline(a, b arqir.Deadline) bool {
+	return a.Kind == b.Kind && a.DueAt.Equal(b.DueAt) && sameTime(a.MetAt, b.MetAt) && sameTime(a.BreachedAt, b.BreachedAt)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// insertEvents appends events to the incident's timeline in one statement,
+// in order. It is the only statement that writes timeline_events: the
+// timeline is append-only.
+func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, events []arqir.TimelineEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	query := "INSERT INTO timeline_events (incident_id, at, kind, actor, source, message, data) VALUES "
+	args := make([]any, 0, 7*len(events))
+	for i, e := range events {
+		data, err := encodeData(e.Data)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			query += ", "
+		}
+		query += "(?, ?, ?, ?, ?, ?, ?)"
+		args = append(args, id, micros(storable(e.At)), e.Kind, e.Actor, string(e.Source), e.Message, data)
+	}
+	if _, err := tx.ExecContext(ctx, s.d.rebind(query), args...); err != nil {
+		return fmt.Errorf("append timeline events: %w", err)
+	}
+	return nil
+}

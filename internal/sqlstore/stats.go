@@ -1,0 +1,42 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/arqir/arqir"
+)
+
+// Stats counts open incidents by severity and breaches ever recorded. Every
+// severity of the installed rules is present, with zero when none is open,
+// so a gauge drops to zero instead of keeping its last value.
+func (s *Store) Stats(ctx context.Context) (*arqir.IncidentStats, error) {
+	st := &arqir.IncidentStats{OpenBySeverity: map[string]int{}}
+	if r := s.rules.Load(); r != nil {
+		for _, sev := range r.Severities {
+			st.OpenBySeverity[sev.Name] = 0
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT severity, COUNT(*) FROM incidents
+		WHERE status <> '`+string(arqir.StatusResolved)+`' GROUP BY severity`)
+	if err != nil {
+		return nil, fmt.Errorf("count open incidents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sev string
+		var n int
+		if err := rows.Scan(&sev, &n); err != nil {
+			return nil, fmt.Errorf("count open incidents: %w", err)
+		}
+		st.OpenBySeverity[sev] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count open incidents: %w", err)
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM deadlines WHERE breached_at IS NOT NULL`).Scan(&st.BreachesTotal)
+	if err != nil {
+		return nil, fmt.Errorf("count breaches: %w", err)
+	}
+	return st, nil
+}

@@ -1,0 +1,151 @@
+// Package sqlstore implements arqir.Store once over database/sql for every
+// database arqir runs on; a small Dialect carries what differs. The sqlite
+// and postgres packages open a database, migrate it and hand it to New.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/arqir/arqir"
+	"github.com/pressly/goose/v3"
+)
+
+var _ arqir.Store = (*Store)(nil)
+
+// Store keeps incidents, timelines, deadlines, tokens and policies in one
+// SQL database. It is safe for concurrent use, also by several processes on
+// the same database.
+type Store struct {
+	db    *sql.DB
+	d     Dialect
+	now   func() time.Time
+	rules atomic.Pointer[arqir.Rules]
+
+	// writer is a one-slot semaphore held by a write transaction when the
+	// dialect serialises writes (see Dialect.SerializeWrites).
+	writer chan struct{}
+
+	// bound caches rebound statements: the same few queries run on every request.
+	bound sync.Map // string → string
+
+	// migrations reads the schema version for Ping; built on first use.
+	migrations struct {
+		once sync.Once
+		p    *goose.Provider
+		err  error
+	}
+}
+
+// New returns a store on a migrated database. now is the store's clock: every
+// change is stamped with it (truncated to microseconds, in UTC).
+func New(db *sql.DB, d Dialect, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, d: d, now: now, writer: make(chan struct{}, 1)}
+}
+
+// DB returns the underlying database, for tests and tools that need raw SQL.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// SetRules installs the rules of the active policy; declarations and
+// severity changes use the newest rules installed.
+func (s *Store) SetRules(r arqir.Rules) { s.rules.Store(&r) }
+
+// currentRules returns the installed rules or an error saying none are.
+func (s *Store) currentRules() (arqir.Rules, error) {
+	r := s.rules.Load()
+	if r == nil {
+		return arqir.Rules{}, arqir.Errorf(arqir.EINTERNAL, "no policy is loaded: apply a policy and install its rules before changing incidents")
+	}
+	return *r, nil
+}
+
+// Ping checks that the database answers and that every migration this build
+// embeds is applied: a replica on an older schema is not ready.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", s.d.Name, err)
+	}
+	return s.checkMigrated(ctx)
+}
+
+// Close releases the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// q returns the query rebound for the dialect.
+func (s *Store) q(query string) string {
+	if v, ok := s.bound.Load(query); ok {
+		return v.(string)
+	}
+	b := s.d.rebind(query)
+	s.bound.Store(query, b)
+	return b
+}
+
+// inTx runs fn in a transaction and commits it if fn succeeds. A nil opts
+// starts a write transaction.
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
+	if opts == nil && s.d.SerializeWrites {
+		select {
+		case s.writer <- struct{}{}:
+			defer func() { <-s.writer }()
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the %s write lock: %w", s.d.Name, ctx.Err())
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin %s transaction: %w", s.d.Name, err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("roll back: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit %s transaction: %w", s.d.Name, err)
+	}
+	return nil
+}
+
+// readTx runs fn in a read-only transaction that sees one snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	opts := s.d.ReadTx
+	return s.inTx(ctx, &opts, fn)
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	b := make([]byte, 0, 3*n)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}

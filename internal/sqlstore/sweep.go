@@ -1,0 +1,92 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/arqir/arqir"
+)
+
+// sweepBatch bounds how many incidents one sweep query returns, so a backlog
+// (a replica that was down for an hour) is worked through in slices.
+const sweepBatch = 100
+
+// SweepDeadlines breaches every pending deadline due at or before now. Each
+// incident is changed in its own transaction with its row locked, and the
+// domain re-checks the deadline under that lock: replicas sweeping at once
+// record each breach exactly once, and an incident whose deadline was met
+// meanwhile is left untouched. One failing incident does not stop the others.
+func (s *Store) SweepDeadlines(ctx context.Context, now time.Time) (int, error) {
+	now = storable(now)
+	breached := 0
+	var errs []error
+	after := dueKey{due: math.MinInt64}
+	seen := map[arqir.IncidentID]bool{} // one change breaches every due deadline of an incident
+	for {
+		due, err := s.dueDeadlines(ctx, now, after)
+		if err != nil {
+			return breached, fmt.Errorf("sweep deadlines: %w", errors.Join(append(errs, err)...))
+		}
+		if len(due) == 0 {
+			break
+		}
+		for _, d := range due {
+			if seen[d.incident] {
+				continue
+			}
+			seen[d.incident] = true
+			n := 0
+			_, err := s.mutate(ctx, d.incident, arqir.Change{Actor: arqir.SystemActor}, now, func(inc *arqir.Incident, now time.Time) ([]arqir.TimelineEvent, error) {
+				events := inc.BreachDue(now)
+				n = len(events)
+				return events, nil
+			})
+			if err == nil {
+				breached += n // counted once committed
+			} else {
+				if ctx.Err() != nil {
+					return breached, fmt.Errorf("sweep deadlines: %w", ctx.Err())
+				}
+				errs = append(errs, fmt.Errorf("breach deadlines of %s: %w", d.incident, err))
+			}
+		}
+		after = due[len(due)-1]
+	}
+	if len(errs) > 0 {
+		return breached, fmt.Errorf("sweep deadlines: %w", errors.Join(errs...))
+	}
+	return breached, nil
+}
+
+// dueKey is the position of a pending deadline in the sweep's walk.
+type dueKey struct {
+	due      int64
+	incident arqir.IncidentID
+}
+
+// dueDeadlines returns, most overdue first, pending deadlines due at or
+// before now that come after the key. It reads only the partial index of
+// pending deadlines, which holds few rows: those of incidents nobody has
+// acknowledged yet. Walking on (due_at, incident_id) ends the sweep even
+// when an incident cannot be changed.
+func (s *Store) dueDeadlines(ctx context.Context, now time.Time, after dueKey) ([]dueKey, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT due_at, incident_id FROM deadlines
+		WHERE met_at IS NULL AND breached_at IS NULL AND due_at <= ? AND (due_at, incident_id) > (?, ?)
+		ORDER BY due_at, incident_id LIMIT ?`), micros(now), after.due, after.incident, sweepBatch)
+	if err != nil {
+		return nil, fmt.Errorf("find due deadlines: %w", err)
+	}
+	defer rows.Close()
+	var out []dueKey
+	for rows.Next() {
+		var k dueKey
+		if err := rows.Scan(&k.due, &k.incident); err != nil {
+			return nil, fmt.Errorf("find due deadlines: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
