@@ -182,7 +182,7 @@ func TestStatusTransitions(t *testing.T) {
 		{arqir.StatusIdentified, ""},
 		{arqir.StatusIdentified, arqir.EUNPROCESSABLE}, // no-op change
 		{arqir.StatusMonitoring, ""},
-		{arqir.StatusInvestigating, ""}, // the fix did not hold
+		{arqir.StatusInvestigating, ""},              // the fix did not hold
 		{arqir.StatusResolved, arqir.EUNPROCESSABLE}, // must use Resolve
 		{"PANICKING", arqir.EUNPROCESSABLE},
 	}
