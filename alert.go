@@ -1,0 +1,105 @@
+package arqir
+
+import (
+	"context"
+	"time"
+)
+
+// AlertStatus is whether the condition behind an alert still holds.
+type AlertStatus string
+
+// Alert statuses.
+const (
+	AlertFiring   AlertStatus = "firing"
+	AlertResolved AlertStatus = "resolved"
+)
+
+// AlertEvent is one alert as a monitoring tool reported it, normalised by an
+// ingest/<source> parser. It is input: the store turns events into Alerts.
+type AlertEvent struct {
+	// DedupKey identifies the alert across repeats: the source's own key
+	// (Alertmanager fingerprint, PagerDuty dedup_key, Datadog
+	// $ALERT_CYCLE_KEY, …). Required.
+	DedupKey    string            `json:"dedup_key"`
+	Status      AlertStatus       `json:"status"`
+	Summary     string            `json:"summary"`
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+	Links       []string          `json:"links"`
+	// StartsAt is when the source says the condition began (impact start);
+	// zero means unknown, and the receive time is used.
+	StartsAt time.Time `json:"starts_at"`
+	// EndsAt is when a resolved alert ended; zero means unknown.
+	EndsAt time.Time `json:"ends_at"`
+	// Severity is the source's own severity word, if any (e.g. PagerDuty
+	// "critical", Datadog "P1"); routing maps it to a policy severity.
+	Severity string `json:"severity,omitempty"`
+	// GroupKey is the source's own grouping hint (Alertmanager groupKey);
+	// routing may use it.
+	GroupKey string `json:"group_key,omitempty"`
+}
+
+// Alert is a stored, deduplicated alert.
+type Alert struct {
+	ID                  int64             `json:"id"`
+	IntegrationID       int64             `json:"integration_id"`
+	Source              IntegrationKind   `json:"source"`
+	DedupKey            string            `json:"dedup_key"`
+	Status              AlertStatus       `json:"status"`
+	Summary             string            `json:"summary"`
+	Labels              map[string]string `json:"labels"`
+	Annotations         map[string]string `json:"annotations"`
+	Links               []string          `json:"links"`
+	Service             string            `json:"service"`
+	Severity            string            `json:"severity"` // the policy severity routing chose
+	StartedAt           time.Time         `json:"started_at"`
+	ReceivedAt          time.Time         `json:"received_at"` // first received
+	LastSeenAt          time.Time         `json:"last_seen_at"`
+	ResolvedAt          *time.Time        `json:"resolved_at"`
+	Count               int               `json:"count"` // firing notifications received
+	IncidentID          *IncidentID       `json:"incident_id"`
+	FalsePositive       bool              `json:"false_positive"`
+	FalsePositiveReason string            `json:"false_positive_reason,omitempty"`
+}
+
+// IngestResult says what one accepted ingest request did.
+type IngestResult struct {
+	Alerts    []*Alert     `json:"alerts"`
+	Incidents []IncidentID `json:"incidents"` // opened or updated
+	// Replayed is true when the same request was already accepted; nothing
+	// was applied again.
+	Replayed bool `json:"replayed"`
+}
+
+// AlertFilter selects alerts for listing.
+type AlertFilter struct {
+	Status        AlertStatus
+	IntegrationID int64
+	IncidentID    IncidentID
+	Limit         int
+	Cursor        string
+}
+
+// AlertPage is one page of alerts, newest first.
+type AlertPage struct {
+	Alerts []*Alert `json:"alerts"`
+	Next   string   `json:"next"`
+}
+
+// AlertService receives alerts, deduplicates and groups them into incidents.
+type AlertService interface {
+	// Ingest applies the events of one inbound request durably: when it
+	// returns nil, the alerts, their incident changes and timeline events are
+	// committed. requestKey identifies the request for idempotency (the
+	// same key again returns the first result with Replayed set). Returns
+	// EUNPROCESSABLE for an event without dedup key or status, ENOTFOUND for
+	// an unknown or revoked integration.
+	Ingest(ctx context.Context, integrationID int64, requestKey string, events []AlertEvent) (*IngestResult, error)
+	// Alert returns one alert. Returns ENOTFOUND.
+	Alert(ctx context.Context, id int64) (*Alert, error)
+	// Alerts lists alerts, newest first. Returns EINVALID for a bad limit or cursor.
+	Alerts(ctx context.Context, f AlertFilter) (*AlertPage, error)
+	// MarkAlertFalsePositive records a responder's verdict that the alert was
+	// noise (K5). Returns ENOTFOUND, EUNPROCESSABLE without a reason.
+	MarkAlertFalsePositive(ctx context.Context, id int64, reason string, a Actor) (*Alert, error)
+}
