@@ -174,10 +174,14 @@ type Deadline struct {
 	DueAt      time.Time  `json:"due_at"`
 	MetAt      *time.Time `json:"met_at"`
 	BreachedAt *time.Time `json:"breached_at"`
+	// CancelledAt is set when the obligation became moot before it was met
+	// or breached (the incident was resolved first). A moot deadline is
+	// neither met nor breached: KPIs must not count it as answered.
+	CancelledAt *time.Time `json:"cancelled_at"`
 }
 
-// Pending reports whether the deadline is neither met nor breached.
-func (d Deadline) Pending() bool { return d.MetAt == nil && d.BreachedAt == nil }
+// Pending reports whether the deadline is still running.
+func (d Deadline) Pending() bool { return d.MetAt == nil && d.BreachedAt == nil && d.CancelledAt == nil }
 
 // Actor says who made a change and through which door.
 type Actor struct {

@@ -219,6 +219,10 @@ func (inc *Incident) TickChecklist(item string, a Actor, now time.Time) ([]Timel
 			continue
 		} else if c.Done {
 			return nil, Errorf(EUNPROCESSABLE, "checklist item %s of %s was already done by %s", c.ID, inc.ID, c.Who)
+		} else if c.DoneBy == ChecklistTriggerAcknowledge {
+			return nil, Errorf(EUNPROCESSABLE, "checklist item %s is done by acknowledging %s: acknowledge it instead", c.ID, inc.ID)
+		} else if c.DoneBy == ChecklistTriggerDeclare {
+			return nil, Errorf(EUNPROCESSABLE, "checklist item %s is done by arqir when an incident is declared", c.ID)
 		}
 		c.Done, c.DoneAt, c.Who = true, &now, a.Name
 		return []TimelineEvent{checklistEvent(*c, a, now)}, nil
@@ -242,10 +246,10 @@ func (inc *Incident) Resolve(r Resolution, a Actor, now time.Time) ([]TimelineEv
 	from := inc.Status
 	inc.Status, inc.ResolvedAt = StatusResolved, &now
 	inc.RootCause, inc.CustomerImpact, inc.FalsePositive = rc, ci, r.FalsePositive
-	// A response deadline still pending at resolution is moot, not breached.
+	// A deadline still running at resolution is moot: neither met nor breached.
 	for i, d := range inc.Deadlines {
 		if d.Pending() {
-			inc.Deadlines[i].MetAt = &now
+			inc.Deadlines[i].CancelledAt = &now
 		}
 	}
 	msg := fmt.Sprintf("Resolved after %s. Root cause: %s. Customer impact: %s", now.Sub(inc.DeclaredAt).Round(time.Second), rc, ci)
@@ -256,9 +260,11 @@ func (inc *Incident) Resolve(r Resolution, a Actor, now time.Time) ([]TimelineEv
 	return []TimelineEvent{newEvent(a, now, EventResolved, msg, data)}, nil
 }
 
-// Reopen returns a resolved incident to INVESTIGATING; the earlier
-// resolution stays on the timeline.
-func (inc *Incident) Reopen(reason string, a Actor, now time.Time) ([]TimelineEvent, error) {
+// Reopen returns a resolved incident to INVESTIGATING. A reopened incident
+// is live again and nobody owns it yet: it needs a new acknowledgement
+// within its severity's response target, like a new one. The earlier
+// acknowledgement and resolution stay on the timeline.
+func (inc *Incident) Reopen(rules Rules, reason string, a Actor, now time.Time) ([]TimelineEvent, error) {
 	r := strings.TrimSpace(reason)
 	switch {
 	case inc.Status.Open():
@@ -268,8 +274,16 @@ func (inc *Incident) Reopen(reason string, a Actor, now time.Time) ([]TimelineEv
 	case len(r) > MaxTextLen:
 		return nil, FieldErrorf(EUNPROCESSABLE, "reason", "reason is over %d characters", MaxTextLen)
 	}
+	target := inc.Deadlines[0].DueAt.Sub(inc.DeclaredAt) // the target it was declared with
+	if sev, ok := rules.Severity(inc.Severity); ok {
+		target = sev.ResponseTarget
+	}
 	inc.Status, inc.ResolvedAt = StatusInvestigating, nil
-	return []TimelineEvent{newEvent(a, now, EventReopened, "Reopened: "+r, map[string]string{"from": string(StatusResolved), "to": string(StatusInvestigating)})}, nil
+	inc.AcknowledgedAt, inc.AcknowledgedBy = nil, ""
+	inc.RootCause, inc.CustomerImpact, inc.FalsePositive = "", "", false
+	inc.Deadlines = append(inc.Deadlines, Deadline{Kind: DeadlineResponse, DueAt: now.Add(target)})
+	msg := fmt.Sprintf("Reopened: %s (acknowledge again within %s)", r, target)
+	return []TimelineEvent{newEvent(a, now, EventReopened, msg, map[string]string{"from": string(StatusResolved), "to": string(StatusInvestigating)})}, nil
 }
 
 // BreachDue marks every pending deadline due at or before now as breached.

@@ -208,16 +208,24 @@ func TestResolveRequiresRootCauseAndCustomerImpactThenReopen(t *testing.T) {
 	if _, err := inc.Resolve(arqir.Resolution{RootCause: "bad deploy", CustomerImpact: "5% of checkouts failed"}, alice, t0.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if inc.Status != arqir.StatusResolved || inc.ResolvedAt == nil || inc.Deadlines[0].Pending() || inc.Deadlines[0].BreachedAt != nil {
-		t.Fatalf("resolved %+v", inc)
+	if d := inc.Deadlines[0]; inc.Status != arqir.StatusResolved || inc.ResolvedAt == nil || d.Pending() || d.BreachedAt != nil || d.MetAt != nil || d.CancelledAt == nil {
+		t.Fatalf("resolved unacknowledged: want the response deadline moot (cancelled, not met): %+v", inc)
 	}
 	_, err = inc.ChangeStatus(arqir.StatusIdentified, "", alice, t0)
 	wantCode(t, err, arqir.EUNPROCESSABLE)
-	_, err = inc.Reopen("", alice, t0)
+	_, err = inc.Reopen(testRules(), "", alice, t0)
 	wantCode(t, err, arqir.EUNPROCESSABLE)
-	ev, err := inc.Reopen("errors are back", alice, t0.Add(time.Hour))
+	reopened := t0.Add(time.Hour)
+	ev, err := inc.Reopen(testRules(), "errors are back", alice, reopened)
 	if err != nil || inc.Status != arqir.StatusInvestigating || inc.ResolvedAt != nil || ev[0].Kind != arqir.EventReopened {
 		t.Fatalf("reopen: %v %+v", err, inc)
+	}
+	// Live again: no owner, no resolution, and a new response deadline.
+	if inc.AcknowledgedAt != nil || inc.RootCause != "" || inc.CustomerImpact != "" || len(inc.Deadlines) != 2 || inc.Deadlines[1].DueAt != reopened.Add(15*time.Minute) {
+		t.Fatalf("reopened incident: %+v", inc)
+	}
+	if ev := inc.BreachDue(reopened.Add(15 * time.Minute)); len(ev) != 1 {
+		t.Fatalf("reopened and unacknowledged: %d breaches at the target, want 1", len(ev))
 	}
 }
 
@@ -245,6 +253,10 @@ func TestChecklistTickByPerson(t *testing.T) {
 		if c.ID == "R5" {
 			t.Fatal("R5 (Zoom call) applies to SEV 1-2 only")
 		}
+	}
+	for _, system := range []string{"R1", "R2"} { // done by acknowledging / declaring
+		_, err := inc.TickChecklist(system, alice, t0)
+		wantCode(t, err, arqir.EUNPROCESSABLE)
 	}
 	if _, err := inc.TickChecklist("r4", alice, t0); err != nil {
 		t.Fatal(err)

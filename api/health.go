@@ -34,7 +34,9 @@ func (s *server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	if err := s.ready(ctx); err != nil {
 		s.logger.WarnContext(r.Context(), "not ready", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, statusBody{Status: "unavailable", Reason: err.Error()})
+		// /readyz needs no token, so the reason says only what is wrong;
+		// the detail (hosts, users) is in the log.
+		writeJSON(w, http.StatusServiceUnavailable, statusBody{Status: "unavailable", Reason: "the database is unreachable or its migrations are not applied; see the server log"})
 		return nil
 	}
 	writeJSON(w, http.StatusOK, statusBody{Status: "ready"})

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,6 +67,8 @@ type App struct {
 
 	listener net.Listener
 	server   *http.Server
+	stop     context.CancelFunc // ends the scheduler
+	stopped  sync.WaitGroup
 }
 
 // New opens the database, makes the policy current and builds the handler.
@@ -115,7 +118,7 @@ func (a *App) init(ctx context.Context) error {
 func (a *App) applyPolicyFile(ctx context.Context) error {
 	src, err := os.ReadFile(a.cfg.PolicyFile)
 	if err != nil {
-		return arqir.Errorf(arqir.EINVALID, "read policy: %v", err)
+		return &PolicyError{File: a.cfg.PolicyFile, Problems: []api.PolicyProblem{{Message: "cannot read it: " + err.Error()}}}
 	}
 	rec, created, problems, err := a.Policies.Apply(ctx, src, "serve --policy "+a.cfg.PolicyFile)
 	if err != nil {
@@ -150,7 +153,9 @@ func (a *App) firstRun(ctx context.Context) error {
 		return err
 	}
 	secret, _, err := a.Store.CreateToken(ctx, "admin", arqir.RoleAdmin)
-	if err != nil {
+	if arqir.ErrorCode(err) == arqir.ECONFLICT {
+		return nil // another replica starting at the same time made it and printed it
+	} else if err != nil {
 		return fmt.Errorf("create the first admin token: %w", err)
 	}
 	fmt.Fprintf(a.cfg.Out, "\nFirst start: created an admin API token. It is shown only this once:\n\n    %s\n\n"+
@@ -179,7 +184,12 @@ func (a *App) Start(ctx context.Context) error {
 			a.cfg.Logger.Error("http server stopped", "err", err)
 		}
 	}()
-	go a.schedule(ctx)
+	ctx, a.stop = context.WithCancel(ctx)
+	a.stopped.Add(1)
+	go func() {
+		defer a.stopped.Done()
+		a.schedule(ctx)
+	}()
 	a.cfg.Logger.Info("arqir serving", "url", a.URL(), "db", redactURL(a.cfg.DB), "policy_revision", a.Policies.Active().Revision, "policy_version", a.Policies.Active().Version)
 	return nil
 }
@@ -192,8 +202,13 @@ func (a *App) URL() string {
 	return "http://" + a.listener.Addr().String()
 }
 
-// Close stops serving (letting requests in flight finish) and closes the database.
+// Close stops the scheduler and the server (letting requests in flight
+// finish), then closes the database.
 func (a *App) Close() error {
+	if a.stop != nil {
+		a.stop()
+		a.stopped.Wait()
+	}
 	if a.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

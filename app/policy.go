@@ -45,11 +45,21 @@ func (m *Policies) install(rec *arqir.PolicyRecord) error {
 	if err != nil {
 		return fmt.Errorf("stored policy revision %d no longer validates (apply a fixed one with serve --policy): %w", rec.Revision, err)
 	}
+	m.swap(rec, p)
+	return nil
+}
+
+// swap makes a policy current unless a newer revision already is: a
+// refresh that read the database just before an Apply committed must not
+// put the older revision back.
+func (m *Policies) swap(rec *arqir.PolicyRecord, p *policy.Policy) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.record != nil && m.record.Revision > rec.Revision {
+		return
+	}
 	m.record, m.policy = rec, p
 	m.store.SetRules(p.Rules(rec.Revision))
-	return nil
 }
 
 // Active returns the record of the active policy.
@@ -91,10 +101,7 @@ func (m *Policies) Apply(ctx context.Context, source []byte, by string) (*arqir.
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("store policy: %w", err)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.record, m.policy = rec, p
-	m.store.SetRules(p.Rules(rec.Revision))
+	m.swap(rec, p)
 	return rec, created, nil, nil
 }
 
@@ -109,7 +116,7 @@ func (m *Policies) refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cur := m.Active(); cur != nil && cur.Revision == rec.Revision {
+	if cur := m.Active(); cur != nil && cur.Revision >= rec.Revision {
 		return nil
 	}
 	return m.install(rec)

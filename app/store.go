@@ -2,6 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -25,16 +29,30 @@ func OpenStore(ctx context.Context, dsn string, now func() time.Time) (arqir.Sto
 	}
 }
 
-// redactURL hides the password of a database URL so it never reaches a log.
+// redactURL hides the password of a database URL, in the user info or the
+// query string, so it never reaches a log.
 func redactURL(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" || u.Host == "" {
 		return dsn
 	}
-	userinfo := dsn[scheme+3 : at]
-	if i := strings.Index(userinfo, ":"); i >= 0 {
-		return dsn[:scheme+3] + userinfo[:i] + ":xxxxx" + dsn[at:]
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
-	return dsn
+	return u.Redacted()
+}
+
+// OpenExistingStore is OpenStore for admin commands: a SQLite file must
+// already exist, so a mistyped --db or the wrong directory is an error
+// instead of a new empty database with a token that works nowhere.
+func OpenExistingStore(ctx context.Context, dsn string, now func() time.Time) (arqir.Store, error) {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, arqir.Errorf(arqir.EINVALID, "no arqir database at %s: run the command where `arqir serve` keeps its data, or pass --db", path)
+		}
+	}
+	return OpenStore(ctx, dsn, now)
 }

@@ -31,9 +31,9 @@ func newTokenCommand() *cobra.Command {
 			} else if name == "" {
 				return usagef("--name is required: say who or what uses the token")
 			}
-			store, err := app.OpenStore(cmd.Context(), db, time.Now)
+			store, err := app.OpenExistingStore(cmd.Context(), db, time.Now)
 			if err != nil {
-				return err
+				return rejected(err)
 			}
 			defer store.Close()
 			secret, t, err := store.CreateToken(cmd.Context(), name, r)
@@ -53,9 +53,9 @@ func newTokenCommand() *cobra.Command {
 		Short: "List tokens (never their secrets)",
 		Args:  argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store, err := app.OpenStore(cmd.Context(), db, time.Now)
+			store, err := app.OpenExistingStore(cmd.Context(), db, time.Now)
 			if err != nil {
-				return err
+				return rejected(err)
 			}
 			defer store.Close()
 			tokens, err := store.Tokens(cmd.Context())
@@ -80,9 +80,9 @@ func newTokenCommand() *cobra.Command {
 			if err != nil {
 				return usagef("token ID %q is not a number: see arqir token list", args[0])
 			}
-			store, err := app.OpenStore(cmd.Context(), db, time.Now)
+			store, err := app.OpenExistingStore(cmd.Context(), db, time.Now)
 			if err != nil {
-				return err
+				return rejected(err)
 			}
 			defer store.Close()
 			if err := store.RevokeToken(cmd.Context(), id); err != nil {

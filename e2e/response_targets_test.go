@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/client"
 )
 
 // respondWithin checks a severity's response target end to end: left
@@ -59,7 +60,13 @@ func TestS4_Sev4RespondWithin2Hours(t *testing.T) { respondWithin(t, "SEV4", 2*t
 func TestS1_BreachIsDurableAndOnMetrics(t *testing.T) {
 	h := newHarness(t)
 	inc := h.declare(h.Admin, "Site down", "SEV1")
-	h.sweepAt(start, 5*time.Minute)
+	// A drill runs the same procedure but must not move the numbers people alert on.
+	if _, err := h.Admin.Declare(context.Background(), client.DeclareRequest{Title: "Game day", Severity: "SEV1", Drill: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.sweepAt(start, 5*time.Minute); n != 2 {
+		t.Fatalf("breached %d, want the incident's and the drill's", n)
+	}
 	h.restart()
 	if !h.incident(inc.ID).Breached() {
 		t.Fatal("breach lost across a restart")

@@ -179,8 +179,8 @@ func testResolve(e *env) {
 		e.t.Fatalf("status %s resolved %v, want RESOLVED at %v", got.Status, got.ResolvedAt, now)
 	case got.RootCause != "bad deploy" || got.CustomerImpact != "5% of checkouts failed":
 		e.t.Fatalf("root cause %q, impact %q", got.RootCause, got.CustomerImpact)
-	case got.Deadlines[0].MetAt == nil || !got.Deadlines[0].MetAt.Equal(now):
-		e.t.Fatalf("a deadline pending at resolution is moot (met), got %+v", got.Deadlines[0])
+	case got.Deadlines[0].MetAt != nil || got.Deadlines[0].CancelledAt == nil || !got.Deadlines[0].CancelledAt.Equal(now):
+		e.t.Fatalf("a deadline pending at resolution is moot (cancelled, neither met nor breached), got %+v", got.Deadlines[0])
 	}
 	events := e.timeline(inc.ID)
 	if last := events[len(events)-1]; last.Kind != arqir.EventResolved || last.Data["to"] != string(arqir.StatusResolved) {
@@ -216,12 +216,23 @@ func testReopen(e *env) {
 	e.must(e.st.Resolve(e.ctx, inc.ID, arqir.Resolution{RootCause: "cache", CustomerImpact: "none"}, as))
 	_, err = e.st.Reopen(e.ctx, inc.ID, " ", as)
 	wantCode(e.t, err, arqir.EUNPROCESSABLE, "reason")
+	reopenedAt := micro(e.clock.Advance(time.Hour))
 	got := e.must(e.st.Reopen(e.ctx, inc.ID, "errors are back", as))
-	if got.Status != arqir.StatusInvestigating || got.ResolvedAt != nil || got.Version != 3 {
-		e.t.Fatalf("reopened: status %s resolved %v version %d", got.Status, got.ResolvedAt, got.Version)
+	if got.Status != arqir.StatusInvestigating || got.ResolvedAt != nil || got.Version != 3 || got.RootCause != "" {
+		e.t.Fatalf("reopened: status %s resolved %v version %d root cause %q", got.Status, got.ResolvedAt, got.Version, got.RootCause)
+	}
+	// Live again: a new response deadline (SEV3: 30 min) that the sweep breaches.
+	if len(got.Deadlines) != 2 || !got.Deadlines[1].DueAt.Equal(reopenedAt.Add(30*time.Minute)) || got.Deadlines[0].CancelledAt == nil {
+		e.t.Fatalf("deadlines after reopening %+v, want the old one moot and a new one due in 30m", got.Deadlines)
+	}
+	if reread := e.must(e.st.Incident(e.ctx, inc.ID)); len(reread.Deadlines) != 2 {
+		e.t.Fatalf("deadlines read back %+v", reread.Deadlines)
+	}
+	if n, err := e.st.SweepDeadlines(e.ctx, reopenedAt.Add(30*time.Minute)); err != nil || n != 1 {
+		e.t.Fatalf("reopened and unacknowledged for 30m: breached %d (%v), want 1", n, err)
 	}
 	equal(e.t, "timeline after reopening", kinds(e.timeline(inc.ID))[len(before.events):],
-		[]string{arqir.EventResolved, arqir.EventReopened})
+		[]string{arqir.EventResolved, arqir.EventReopened, arqir.EventDeadlineBreached})
 }
 
 func testStaleVersion(e *env) {

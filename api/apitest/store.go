@@ -242,7 +242,7 @@ func (s *Store) Resolve(_ context.Context, id arqir.IncidentID, r arqir.Resoluti
 // Reopen implements arqir.IncidentService.
 func (s *Store) Reopen(_ context.Context, id arqir.IncidentID, reason string, c arqir.Change) (*arqir.Incident, error) {
 	return s.change(id, c, func(inc *arqir.Incident, now time.Time) ([]arqir.TimelineEvent, error) {
-		return inc.Reopen(reason, c.Actor, now)
+		return inc.Reopen(s.rules, reason, c.Actor, now)
 	})
 }
 

@@ -91,13 +91,12 @@ func encodeData(data map[string]string) (sql.NullString, error) {
 }
 
 // normalize gives an incident the same shape however it was obtained: empty
-// lists rather than nil ones (JSON shows [] not null), deadlines by kind.
+// lists rather than nil ones (JSON shows [] not null).
 func normalize(inc *arqir.Incident) {
 	inc.Services = nonNil(inc.Services)
 	inc.Responders = nonNil(inc.Responders)
 	inc.Checklist = nonNil(inc.Checklist)
 	inc.Deadlines = nonNil(inc.Deadlines)
-	sortDeadlines(inc.Deadlines)
 }
 
 // jsonUnmarshal decodes a JSON column.

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/arqir/arqir"
 )
@@ -117,8 +115,8 @@ func (s *Store) loadChildren(ctx context.Context, x querier, incs []*arqir.Incid
 		return fmt.Errorf("read services: %w", err)
 	}
 
-	rows, err = x.QueryContext(ctx, s.d.rebind(`SELECT incident_id, kind, due_at, met_at, breached_at FROM deadlines
-		WHERE incident_id IN `+in+` ORDER BY incident_id, kind`), ids...)
+	rows, err = x.QueryContext(ctx, s.d.rebind(`SELECT incident_id, kind, due_at, met_at, breached_at, cancelled_at FROM deadlines
+		WHERE incident_id IN `+in+` ORDER BY incident_id, seq`), ids...)
 	if err != nil {
 		return fmt.Errorf("read deadlines: %w", err)
 	}
@@ -129,11 +127,13 @@ func (s *Store) loadChildren(ctx context.Context, x querier, incs []*arqir.Incid
 			d             arqir.Deadline
 			due           int64
 			met, breached sql.NullInt64
+			cancelled     sql.NullInt64
 		)
-		if err := rows.Scan(&id, &d.Kind, &due, &met, &breached); err != nil {
+		if err := rows.Scan(&id, &d.Kind, &due, &met, &breached, &cancelled); err != nil {
 			return fmt.Errorf("read deadlines: %w", err)
 		}
 		d.DueAt, d.MetAt, d.BreachedAt = fromMicros(due), fromNullMicros(met), fromNullMicros(breached)
+		d.CancelledAt = fromNullMicros(cancelled)
 		byID[id].Deadlines = append(byID[id].Deadlines, d)
 	}
 	if err := rows.Err(); err != nil {
@@ -145,10 +145,7 @@ func (s *Store) loadChildren(ctx context.Context, x querier, incs []*arqir.Incid
 	return nil
 }
 
-// sortDeadlines orders deadlines by kind, as the database returns them.
-func sortDeadlines(ds []arqir.Deadline) {
-	slices.SortStableFunc(ds, func(a, b arqir.Deadline) int { return strings.Compare(a.Kind, b.Kind) })
-}
+
 
 func notFound(id arqir.IncidentID) error {
 	return arqir.Errorf(arqir.ENOTFOUND, "%s does not exist: check the incident ID", id)

@@ -113,8 +113,12 @@ func (s *Store) Resolve(ctx context.Context, id arqir.IncidentID, r arqir.Resolu
 
 // Reopen moves a resolved incident back to INVESTIGATING.
 func (s *Store) Reopen(ctx context.Context, id arqir.IncidentID, reason string, c arqir.Change) (*arqir.Incident, error) {
+	rules, err := s.currentRules()
+	if err != nil {
+		return nil, err
+	}
 	inc, err := s.mutate(ctx, id, c, s.clock(), func(inc *arqir.Incident, now time.Time) ([]arqir.TimelineEvent, error) {
-		return inc.Reopen(reason, c.Actor, now)
+		return inc.Reopen(rules, reason, c.Actor, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reopen %s: %w", id, err)

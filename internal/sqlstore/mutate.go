@@ -30,6 +30,12 @@ func (s *Store) mutate(ctx context.Context, id arqir.IncidentID, c arqir.Change,
 		if c.ExpectedVersion != 0 && c.ExpectedVersion != inc.Version {
 			return staleVersion(id, c.ExpectedVersion, inc.Version)
 		}
+		// A change decided on an older "now" (a sweep that waited for this
+		// row lock, a replica whose clock lags) must not go back in time:
+		// the timeline stays in order and updated_at never decreases.
+		if now.Before(inc.UpdatedAt) {
+			now = inc.UpdatedAt
+		}
 		version := inc.Version
 		services, deadlines := slices.Clone(inc.Services), slices.Clone(inc.Deadlines)
 		events, err := fn(inc, now)
@@ -50,7 +56,7 @@ func (s *Store) mutate(ctx context.Context, id arqir.IncidentID, c arqir.Change,
 				return err
 			}
 		}
-		if err := s.upsertDeadlines(ctx, tx, inc.ID, changedDeadlines(deadlines, inc.Deadlines)); err != nil {
+		if err := s.upsertDeadlines(ctx, tx, inc.ID, inc.Deadlines, changedDeadlines(deadlines, inc.Deadlines)); err != nil {
 			return err
 		}
 		return s.insertEvents(ctx, tx, inc.ID, events)
@@ -78,7 +84,7 @@ func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incid
 	if err := s.replaceServices(ctx, tx, inc.ID, inc.Services); err != nil {
 		return err
 	}
-	if err := s.upsertDeadlines(ctx, tx, inc.ID, inc.Deadlines); err != nil {
+	if err := s.upsertDeadlines(ctx, tx, inc.ID, inc.Deadlines, allIndexes(len(inc.Deadlines))); err != nil {
 		return err
 	}
 	return s.insertEvents(ctx, tx, inc.ID, events)
@@ -126,14 +132,17 @@ func (s *Store) replaceServices(ctx context.Context, tx *sql.Tx, id arqir.Incide
 	return nil
 }
 
-// upsertDeadlines writes deadlines; the kind identifies one per incident.
-func (s *Store) upsertDeadlines(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, ds []arqir.Deadline) error {
-	for _, d := range ds {
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO deadlines (incident_id, kind, due_at, met_at, breached_at)
-			VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (incident_id, kind) DO UPDATE
-			SET due_at = excluded.due_at, met_at = excluded.met_at, breached_at = excluded.breached_at`),
-			id, d.Kind, micros(d.DueAt), nullMicros(d.MetAt), nullMicros(d.BreachedAt))
+// upsertDeadlines writes the deadlines at the given positions of the
+// incident's list; the position (seq) identifies a deadline, since an
+// incident can have several of a kind (one per reopening).
+func (s *Store) upsertDeadlines(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, all []arqir.Deadline, seqs []int) error {
+	for _, seq := range seqs {
+		d := all[seq]
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO deadlines (incident_id, seq, kind, due_at, met_at, breached_at, cancelled_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (incident_id, seq) DO UPDATE
+			SET due_at = excluded.due_at, met_at = excluded.met_at, breached_at = excluded.breached_at, cancelled_at = excluded.cancelled_at`),
+			id, seq, d.Kind, micros(d.DueAt), nullMicros(d.MetAt), nullMicros(d.BreachedAt), nullMicros(d.CancelledAt))
 		if err != nil {
 			return fmt.Errorf("write the %s deadline: %w", d.Kind, err)
 		}
@@ -141,21 +150,29 @@ func (s *Store) upsertDeadlines(ctx context.Context, tx *sql.Tx, id arqir.Incide
 	return nil
 }
 
-// changedDeadlines returns the deadlines of after that are new or differ
-// from before. The life cycle never removes a deadline.
-func changedDeadlines(before, after []arqir.Deadline) []arqir.Deadline {
-	var out []arqir.Deadline
-	for _, a := range after {
-		i := slices.IndexFunc(before, func(b arqir.Deadline) bool { return b.Kind == a.Kind })
-		if i < 0 || !sameDeadline(before[i], a) {
-			out = append(out, a)
+// changedDeadlines returns the positions of the deadlines of after that are
+// new or differ from before. The life cycle only appends deadlines.
+func changedDeadlines(before, after []arqir.Deadline) []int {
+	var out []int
+	for i, a := range after {
+		if i >= len(before) || !sameDeadline(before[i], a) {
+			out = append(out, i)
 		}
 	}
 	return out
 }
 
+func allIndexes(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
 func sameDeadline(a, b arqir.Deadline) bool {
-	return a.Kind == b.Kind && a.DueAt.Equal(b.DueAt) && sameTime(a.MetAt, b.MetAt) && sameTime(a.BreachedAt, b.BreachedAt)
+	return a.Kind == b.Kind && a.DueAt.Equal(b.DueAt) && sameTime(a.MetAt, b.MetAt) &&
+		sameTime(a.BreachedAt, b.BreachedAt) && sameTime(a.CancelledAt, b.CancelledAt)
 }
 
 func sameTime(a, b *time.Time) bool {

@@ -60,7 +60,7 @@ func TestChangedDeadlines(t *testing.T) {
 	before := []arqir.Deadline{{Kind: "a", DueAt: t0}, {Kind: "b", DueAt: t0}}
 	after := []arqir.Deadline{{Kind: "a", DueAt: t0}, {Kind: "b", DueAt: t0, MetAt: &t1}, {Kind: "c", DueAt: t1}}
 	got := changedDeadlines(before, after)
-	if len(got) != 2 || got[0].Kind != "b" || got[1].Kind != "c" {
-		t.Fatalf("changed = %+v, want b and c", got)
+	if len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Fatalf("changed = %v, want positions 1 (b met) and 2 (c new)", got)
 	}
 }

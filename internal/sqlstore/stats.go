@@ -7,7 +7,8 @@ import (
 	"github.com/arqir/arqir"
 )
 
-// Stats counts open incidents by severity and breaches ever recorded. Every
+// Stats counts open incidents by severity and breaches ever recorded, drills
+// left out: people alert on these numbers, and a drill must not page. Every
 // severity of the installed rules is present, with zero when none is open,
 // so a gauge drops to zero instead of keeping its last value.
 func (s *Store) Stats(ctx context.Context) (*arqir.IncidentStats, error) {
@@ -18,7 +19,7 @@ func (s *Store) Stats(ctx context.Context) (*arqir.IncidentStats, error) {
 		}
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT severity, COUNT(*) FROM incidents
-		WHERE status <> '`+string(arqir.StatusResolved)+`' GROUP BY severity`)
+		WHERE status <> '`+string(arqir.StatusResolved)+`' AND NOT drill GROUP BY severity`)
 	if err != nil {
 		return nil, fmt.Errorf("count open incidents: %w", err)
 	}
@@ -34,7 +35,8 @@ func (s *Store) Stats(ctx context.Context) (*arqir.IncidentStats, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count open incidents: %w", err)
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM deadlines WHERE breached_at IS NOT NULL`).Scan(&st.BreachesTotal)
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM deadlines d JOIN incidents i ON i.id = d.incident_id
+		WHERE d.breached_at IS NOT NULL AND NOT i.drill`).Scan(&st.BreachesTotal)
 	if err != nil {
 		return nil, fmt.Errorf("count breaches: %w", err)
 	}

@@ -74,7 +74,7 @@ type dueKey struct {
 // when an incident cannot be changed.
 func (s *Store) dueDeadlines(ctx context.Context, now time.Time, after dueKey) ([]dueKey, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT due_at, incident_id FROM deadlines
-		WHERE met_at IS NULL AND breached_at IS NULL AND due_at <= ? AND (due_at, incident_id) > (?, ?)
+		WHERE met_at IS NULL AND breached_at IS NULL AND cancelled_at IS NULL AND due_at <= ? AND (due_at, incident_id) > (?, ?)
 		ORDER BY due_at, incident_id LIMIT ?`), micros(now), after.due, after.incident, sweepBatch)
 	if err != nil {
 		return nil, fmt.Errorf("find due deadlines: %w", err)

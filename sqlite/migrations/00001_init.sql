@@ -56,14 +56,18 @@ CREATE INDEX incident_services_service ON incident_services (service, incident_i
 
 CREATE TABLE deadlines (
     incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    seq         INTEGER NOT NULL,
     kind        TEXT    NOT NULL,
     due_at      INTEGER NOT NULL,
     met_at      INTEGER,
     breached_at INTEGER,
-    PRIMARY KEY (incident_id, kind)
+    cancelled_at INTEGER,
+    PRIMARY KEY (incident_id, seq)
 ) STRICT;
+-- seq is the deadline's place in the incident's list: a reopened incident
+-- gets a new response deadline beside the old one.
 -- The sweeper only ever looks at pending deadlines that are due.
-CREATE INDEX deadlines_pending ON deadlines (due_at, incident_id) WHERE met_at IS NULL AND breached_at IS NULL;
+CREATE INDEX deadlines_pending ON deadlines (due_at, incident_id) WHERE met_at IS NULL AND breached_at IS NULL AND cancelled_at IS NULL;
 CREATE INDEX deadlines_breached ON deadlines (incident_id) WHERE breached_at IS NOT NULL;
 
 -- Append-only: no statement updates or deletes a timeline event. Rows are
