@@ -20,9 +20,10 @@ const defaultURL = "http://127.0.0.1:8080"
 // --url, --token and --json. Register them once on a parent command with
 // addClientFlags; its subcommands share them.
 type clientFlags struct {
-	url   string
-	token string
-	json  bool
+	url     string
+	token   string
+	json    bool
+	version int // --if-version, for incident changes
 }
 
 // addClientFlags registers --url, --token and --json as persistent flags of
@@ -35,6 +36,22 @@ func addClientFlags(cmd *cobra.Command) *clientFlags {
 	pf.StringVar(&f.token, "token", "", "API token (env ARQIR_TOKEN)")
 	pf.BoolVar(&f.json, "json", false, "print JSON instead of tables")
 	return f
+}
+
+// addIfVersionFlag registers --if-version on a command that changes an
+// incident: the change is refused (exit 2, with the incident as it is now)
+// if someone else changed the incident since that version.
+func (f *clientFlags) addIfVersionFlag(cmd *cobra.Command) *cobra.Command {
+	cmd.Flags().IntVar(&f.version, "if-version", 0, "apply the change only if the incident is still at this version (see arqir incident show)")
+	return cmd
+}
+
+// ifVersion returns the client option for --if-version, if given.
+func (f *clientFlags) ifVersion() []client.ActionOption {
+	if f.version <= 0 {
+		return nil
+	}
+	return []client.ActionOption{client.IfVersion(f.version)}
 }
 
 // baseURL is --url, else ARQIR_URL, else the default.

@@ -16,7 +16,7 @@ func newIncidentAckCommand(f *clientFlags) *cobra.Command {
 		Short:   "Acknowledge an incident (R1): you take it, and its response deadline is met",
 		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: f.apiRunE(func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
-			inc, err := c.Acknowledge(ctx, args[0])
+			inc, err := c.Acknowledge(ctx, args[0], f.ifVersion()...)
 			if err != nil {
 				return err
 			}

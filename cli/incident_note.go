@@ -17,7 +17,7 @@ func newIncidentNoteCommand(f *clientFlags) *cobra.Command {
 		Args:    argsUsage(cobra.MinimumNArgs(2)),
 		RunE: f.apiRunE(func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
 			// Words after the ID are the note, so quoting is optional.
-			inc, err := c.AddNote(ctx, args[0], strings.Join(args[1:], " "))
+			inc, err := c.AddNote(ctx, args[0], strings.Join(args[1:], " "), f.ifVersion()...)
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,7 @@ func newIncidentReopenCommand(f *clientFlags) *cobra.Command {
 		Example: `  arqir incident reopen INC-42 --reason "errors are back"`,
 		Args:    argsUsage(cobra.ExactArgs(1)),
 		RunE: f.apiRunE(func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
-			inc, err := c.Reopen(ctx, args[0], reason)
+			inc, err := c.Reopen(ctx, args[0], reason, f.ifVersion()...)
 			if err != nil {
 				return err
 			}

@@ -18,7 +18,7 @@ func newIncidentResolveCommand(f *clientFlags) *cobra.Command {
       --customer-impact "5% of checkouts failed for 12 minutes"`,
 		Args: argsUsage(cobra.ExactArgs(1)),
 		RunE: f.apiRunE(func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
-			inc, err := c.Resolve(ctx, args[0], req)
+			inc, err := c.Resolve(ctx, args[0], req, f.ifVersion()...)
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,7 @@ func newIncidentSeverityCommand(f *clientFlags) *cobra.Command {
 		Example: `  arqir incident severity INC-42 SEV1 --reason "all regions affected"`,
 		Args:    argsUsage(cobra.ExactArgs(2)),
 		RunE: f.apiRunE(func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
-			inc, err := c.ChangeSeverity(ctx, args[0], args[1], reason)
+			inc, err := c.ChangeSeverity(ctx, args[0], args[1], reason, f.ifVersion()...)
 			if err != nil {
 				return err
 			}

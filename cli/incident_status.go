@@ -16,7 +16,7 @@ func newIncidentStatusCommand(f *clientFlags) *cobra.Command {
 		Example: `  arqir incident status INC-42 IDENTIFIED --note "bad deploy 14:02"`,
 		Args:    argsUsage(cobra.ExactArgs(2)),
 		RunE: f.apiRunE(func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
-			inc, err := c.ChangeStatus(ctx, args[0], args[1], note)
+			inc, err := c.ChangeStatus(ctx, args[0], args[1], note, f.ifVersion()...)
 			if err != nil {
 				return err
 			}

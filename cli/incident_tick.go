@@ -16,7 +16,7 @@ func newIncidentTickCommand(f *clientFlags) *cobra.Command {
 		Example: "  arqir incident tick INC-42 R4",
 		Args:    argsUsage(cobra.ExactArgs(2)),
 		RunE: f.apiRunE(func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
-			inc, err := c.TickChecklist(ctx, args[0], args[1])
+			inc, err := c.TickChecklist(ctx, args[0], args[1], f.ifVersion()...)
 			if err != nil {
 				return err
 			}

@@ -62,3 +62,20 @@ func TestCLI_RejectedInputExits2(t *testing.T) {
 		t.Fatalf("a rejected resolve changed the incident: %+v", inc)
 	}
 }
+
+// --if-version refuses a change based on a stale read (no lost update).
+func TestCLI_IfVersionRefusesAStaleChange(t *testing.T) {
+	h := newHarness(t)
+	h.arqir("incident", "declare", "--title", "x", "--severity", "SEV3")
+	h.arqir("incident", "note", "INC-1", "someone else's change") // now version 2
+	out, code := h.arqir("incident", "severity", "INC-1", "SEV1", "--if-version", "1")
+	if code != 2 || !strings.Contains(out, "version 2") {
+		t.Fatalf("stale --if-version → %d:\n%s", code, out)
+	}
+	if inc := h.incident(1); inc.Severity != "SEV3" {
+		t.Fatalf("a refused change applied: %s", inc.Severity)
+	}
+	if out, code := h.arqir("incident", "severity", "INC-1", "SEV1", "--if-version", "2"); code != 0 {
+		t.Fatalf("current --if-version → %d:\n%s", code, out)
+	}
+}
