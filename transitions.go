@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The functions below are the incident life cycle as pure decisions: they
@@ -13,6 +14,7 @@ import (
 // transaction that persists the result, so state and timeline never diverge.
 
 // Limits on free text, so one request cannot bloat every page that lists it.
+// The title counts characters (what a person sees); the others bytes.
 const (
 	MaxTitleLen = 200
 	MaxTextLen  = 10000
@@ -26,11 +28,11 @@ func NewIncident(d Declaration, rules Rules, a Actor, now time.Time) (*Incident,
 	title := strings.TrimSpace(d.Title)
 	if title == "" {
 		return nil, nil, FieldErrorf(EUNPROCESSABLE, "title", "title is required: say in a few words what is broken, e.g. \"Checkout errors\"")
-	} else if len(title) > MaxTitleLen {
-		return nil, nil, FieldErrorf(EUNPROCESSABLE, "title", "title is %d characters; keep it under %d and put details in the summary", len(title), MaxTitleLen)
+	} else if n := utf8.RuneCountInString(title); n > MaxTitleLen {
+		return nil, nil, FieldErrorf(EUNPROCESSABLE, "title", "title is %d characters; keep it under %d and put details in the summary", n, MaxTitleLen)
 	}
 	if len(d.Summary) > MaxTextLen {
-		return nil, nil, FieldErrorf(EUNPROCESSABLE, "summary", "summary is over %d characters", MaxTextLen)
+		return nil, nil, FieldErrorf(EUNPROCESSABLE, "summary", "summary is over %d bytes", MaxTextLen)
 	}
 	sev, err := severityRule(rules, d.Severity)
 	if err != nil {
@@ -112,7 +114,7 @@ func (inc *Incident) ChangeSeverity(rules Rules, severity, reason string, a Acto
 	} else if sev.Name == inc.Severity {
 		return nil, FieldErrorf(EUNPROCESSABLE, "severity", "%s is already %s", inc.ID, sev.Name)
 	} else if len(reason) > MaxTextLen {
-		return nil, FieldErrorf(EUNPROCESSABLE, "reason", "reason is over %d characters", MaxTextLen)
+		return nil, FieldErrorf(EUNPROCESSABLE, "reason", "reason is over %d bytes", MaxTextLen)
 	}
 	from := inc.Severity
 	inc.Severity = sev.Name
@@ -142,7 +144,7 @@ func (inc *Incident) ChangeStatus(to Status, note string, a Actor, now time.Time
 	case !slices.Contains(Statuses, to):
 		return nil, FieldErrorf(EUNPROCESSABLE, "status", "unknown status %q: use INVESTIGATING, IDENTIFIED or MONITORING", to)
 	case len(note) > MaxTextLen:
-		return nil, FieldErrorf(EUNPROCESSABLE, "note", "note is over %d characters", MaxTextLen)
+		return nil, FieldErrorf(EUNPROCESSABLE, "note", "note is over %d bytes", MaxTextLen)
 	}
 	from := inc.Status
 	inc.Status = to
@@ -206,7 +208,7 @@ func (inc *Incident) AddNote(text string, a Actor, now time.Time) ([]TimelineEve
 	if t == "" {
 		return nil, FieldErrorf(EUNPROCESSABLE, "text", "the note is empty: write what you saw or did")
 	} else if len(t) > MaxTextLen {
-		return nil, FieldErrorf(EUNPROCESSABLE, "text", "the note is over %d characters", MaxTextLen)
+		return nil, FieldErrorf(EUNPROCESSABLE, "text", "the note is over %d bytes", MaxTextLen)
 	}
 	return []TimelineEvent{newEvent(a, now, EventNote, t, nil)}, nil
 }
@@ -241,7 +243,7 @@ func (inc *Incident) Resolve(r Resolution, a Actor, now time.Time) ([]TimelineEv
 	case ci == "":
 		return nil, FieldErrorf(EUNPROCESSABLE, "customer_impact", "customer_impact is required to resolve: say who was affected and how, or \"none\"")
 	case len(rc) > MaxTextLen || len(ci) > MaxTextLen:
-		return nil, Errorf(EUNPROCESSABLE, "root_cause and customer_impact must each be under %d characters", MaxTextLen)
+		return nil, Errorf(EUNPROCESSABLE, "root_cause and customer_impact must each be under %d bytes", MaxTextLen)
 	}
 	from := inc.Status
 	inc.Status, inc.ResolvedAt = StatusResolved, &now
@@ -272,7 +274,7 @@ func (inc *Incident) Reopen(rules Rules, reason string, a Actor, now time.Time) 
 	case r == "":
 		return nil, FieldErrorf(EUNPROCESSABLE, "reason", "say why the incident is reopened")
 	case len(r) > MaxTextLen:
-		return nil, FieldErrorf(EUNPROCESSABLE, "reason", "reason is over %d characters", MaxTextLen)
+		return nil, FieldErrorf(EUNPROCESSABLE, "reason", "reason is over %d bytes", MaxTextLen)
 	}
 	target := inc.Deadlines[0].DueAt.Sub(inc.DeclaredAt) // the target it was declared with
 	if sev, ok := rules.Severity(inc.Severity); ok {
@@ -344,7 +346,7 @@ func severityRule(rules Rules, name string) (SeverityRule, error) {
 
 func checkName(field, s string) error {
 	if len(s) > MaxNameLen {
-		return FieldErrorf(EUNPROCESSABLE, field, "%s is over %d characters", field, MaxNameLen)
+		return FieldErrorf(EUNPROCESSABLE, field, "%s is over %d bytes", field, MaxNameLen)
 	}
 	return nil
 }

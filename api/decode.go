@@ -67,7 +67,8 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any, allowEmpty bool
 }
 
 // checkJSONContentType accepts application/json (or a +json type) and no
-// Content-Type at all, so curl -d works without -H. Anything else is refused
+// Content-Type at all (HTTP libraries that send none). curl -d sends a form
+// type and needs -H 'Content-Type: application/json'. Anything else is refused
 // with 400, not 415: the API keeps its statuses to the domain's error codes,
 // and the message says what to send.
 func checkJSONContentType(r *http.Request) error {
