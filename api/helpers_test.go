@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/arqir/arqir"
-	"github.com/arqir/arqir/api/apitest"
+	"github.com/arqir/arqir/internal/testserver"
 )
 
 // reply is a response read whole.
@@ -28,7 +28,7 @@ type errorReply struct {
 }
 
 // call makes one request; headers are name, value pairs.
-func call(t *testing.T, srv *apitest.Server, method, path, token, body string, headers ...string) reply {
+func call(t *testing.T, srv *testserver.Server, method, path, token, body string, headers ...string) reply {
 	t.Helper()
 	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -80,7 +80,7 @@ func (r reply) wantStatus(t *testing.T, status int) reply {
 }
 
 // declare opens a SEV2 incident as the responder and returns it.
-func declare(t *testing.T, srv *apitest.Server, body string) *arqir.Incident {
+func declare(t *testing.T, srv *testserver.Server, body string) *arqir.Incident {
 	t.Helper()
 	if body == "" {
 		body = `{"title":"Checkout errors","severity":"SEV2","services":["checkout"]}`
@@ -89,7 +89,7 @@ func declare(t *testing.T, srv *apitest.Server, body string) *arqir.Incident {
 }
 
 // timelineKinds lists the kinds of an incident's timeline events.
-func timelineKinds(t *testing.T, srv *apitest.Server, id string) []string {
+func timelineKinds(t *testing.T, srv *testserver.Server, id string) []string {
 	t.Helper()
 	var tl struct {
 		Events []arqir.TimelineEvent `json:"events"`
@@ -103,4 +103,21 @@ func timelineKinds(t *testing.T, srv *apitest.Server, id string) []string {
 		kinds = append(kinds, e.Kind)
 	}
 	return kinds
+}
+
+// createdToken is the answer of POST /api/v1/tokens.
+type createdToken struct {
+	Token  arqir.Token `json:"token"`
+	Secret string      `json:"secret"`
+}
+
+// createToken makes a token as the admin.
+func createToken(t *testing.T, srv *testserver.Server, name, role string) createdToken {
+	t.Helper()
+	var c createdToken
+	r := call(t, srv, "POST", "/api/v1/tokens", srv.Admin, `{"name":"`+name+`","role":"`+role+`"}`).wantStatus(t, http.StatusCreated)
+	if err := json.Unmarshal(r.body, &c); err != nil {
+		t.Fatalf("decode token from %s: %v", r.body, err)
+	}
+	return c
 }

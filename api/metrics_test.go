@@ -7,17 +7,18 @@ import (
 	"time"
 
 	"github.com/arqir/arqir/api"
-	"github.com/arqir/arqir/api/apitest"
+	"github.com/arqir/arqir/internal/testserver"
 )
 
 func TestMetricsExposeTheNamedSeries(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	declare(t, srv, "")                                            // SEV2, open
 	declare(t, srv, `{"title":"Login down","severity":"SEV1"}`)    // SEV1, will breach
 	call(t, srv, "GET", "/api/v1/incidents/INC-1", srv.Viewer, "") // route with an ID
 	call(t, srv, "GET", "/api/v1/incidents/INC-2", srv.Viewer, "") // the same route
-	srv.Store.Advance(6 * time.Minute)                             // past SEV1's 5 min
-	if n, _ := srv.Store.SweepDeadlines(t.Context(), srv.Store.Now()); n != 1 {
+	srv.Advance(6 * time.Minute)                                   // past SEV1's 5 min
+	if n := srv.Sweep(t); n != 1 {
 		t.Fatalf("swept %d breaches, want 1", n)
 	}
 
@@ -43,15 +44,17 @@ func TestMetricsExposeTheNamedSeries(t *testing.T) {
 }
 
 func TestMetricsCanRequireAToken(t *testing.T) {
-	srv := apitest.NewServer(t, func(c *api.Config) { c.MetricsRequireToken = true })
+	t.Parallel()
+	srv := testserver.New(t, func(c *api.Config) { c.MetricsRequireToken = true })
 	call(t, srv, "GET", "/metrics", "", "").wantStatus(t, http.StatusUnauthorized)
 	call(t, srv, "GET", "/metrics", srv.Viewer, "").wantStatus(t, http.StatusOK)
 }
 
 func TestMetricsSurviveAFailingStore(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	call(t, srv, "GET", "/healthz", "", "")
-	srv.Store.Fail = errTest
+	srv.Fail(errTest)
 	body := string(call(t, srv, "GET", "/metrics", "", "").wantStatus(t, http.StatusOK).body)
 	if !strings.Contains(body, `arqir_http_requests_total{code="200",method="GET",route="/healthz"} 1`) {
 		t.Errorf("HTTP metrics missing while the store fails:\n%s", body)

@@ -5,43 +5,61 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/api"
-	"github.com/arqir/arqir/api/apitest"
+	"github.com/arqir/arqir/internal/testserver"
 )
 
 func TestHealthz(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	r := call(t, srv, "GET", "/healthz", "", "").wantStatus(t, http.StatusOK)
 	if strings.TrimSpace(string(r.body)) != `{"status":"ok"}` {
 		t.Errorf("body %s", r.body)
 	}
 }
 
+// /readyz needs no token, so a 503 says only what kind of trouble there is;
+// the detail, which may name hosts and users, is logged.
 func TestReadyz(t *testing.T) {
-	ready := errors.New("database is migrating")
-	srv := apitest.NewServer(t, func(c *api.Config) {
-		c.Ready = func(context.Context) error { return ready }
+	t.Parallel()
+	var down atomic.Bool
+	down.Store(true)
+	srv := testserver.New(t, func(c *api.Config) {
+		c.Ready = func(context.Context) error {
+			if down.Load() {
+				return errors.New("dial tcp db.internal:5432: connection refused")
+			}
+			return nil
+		}
 	})
 	r := call(t, srv, "GET", "/readyz", "", "").wantStatus(t, http.StatusServiceUnavailable)
-	if !strings.Contains(string(r.body), "database is migrating") {
-		t.Errorf("503 without the reason: %s", r.body)
+	if !strings.Contains(string(r.body), "the database is unreachable") || strings.Contains(string(r.body), "db.internal") {
+		t.Errorf("503 answer %s, want the kind of trouble without its detail", r.body)
 	}
-	ready = nil
+	if !strings.Contains(srv.Logs.String(), "db.internal:5432") {
+		t.Errorf("the reason was not logged:\n%s", srv.Logs.String())
+	}
+	down.Store(false)
 	call(t, srv, "GET", "/readyz", "", "").wantStatus(t, http.StatusOK)
 }
 
 func TestReadyzDefaultsToStorePing(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	call(t, srv, "GET", "/readyz", "", "").wantStatus(t, http.StatusOK)
-	srv.Store.Fail = errors.New("connection refused")
+	srv.Fail(errors.New("connection refused"))
 	call(t, srv, "GET", "/readyz", "", "").wantStatus(t, http.StatusServiceUnavailable)
+	srv.Fail(nil)
+	call(t, srv, "GET", "/readyz", "", "").wantStatus(t, http.StatusOK)
 }
 
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	for _, r := range []reply{
 		call(t, srv, "GET", "/api/v1/incidents", srv.Viewer, ""),
 		call(t, srv, "GET", "/api/v1/incidents", "", ""),
@@ -58,9 +76,10 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 // An internal error is logged with the request's method and route and
 // answered with a generic message: its text may hold anything.
 func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	declare(t, srv, "")
-	srv.Store.Fail = errors.New("pq: password authentication failed for hunter2")
+	srv.Fail(errors.New("pq: password authentication failed for hunter2"))
 	r := call(t, srv, "GET", "/api/v1/incidents/INC-1", srv.Viewer, "").wantStatus(t, http.StatusInternalServerError)
 	e := r.errorBody(t)
 	if e.Error.Code != "internal" || strings.Contains(string(r.body), "hunter2") || !strings.Contains(e.Error.Message, "the server logged the details") {
@@ -73,7 +92,8 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 }
 
 func TestSecretsAreNeverLogged(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	declare(t, srv, "")
 	r := call(t, srv, "POST", "/api/v1/tokens", srv.Admin, `{"name":"bot","role":"responder"}`).wantStatus(t, http.StatusCreated)
 	call(t, srv, "GET", "/api/v1/incidents", "arq_wrong_secret_123", "")
@@ -93,7 +113,8 @@ func TestSecretsAreNeverLogged(t *testing.T) {
 }
 
 func TestPanicsAreAnswered500(t *testing.T) {
-	srv := apitest.NewServer(t, func(c *api.Config) { c.Policies = panicky{c.Policies} })
+	t.Parallel()
+	srv := testserver.New(t, func(c *api.Config) { c.Policies = panicky{c.Policies} })
 	r := call(t, srv, "GET", "/api/v1/policy", srv.Viewer, "").wantStatus(t, http.StatusInternalServerError)
 	if e := r.errorBody(t); e.Error.Code != "internal" || strings.Contains(string(r.body), "exploded") {
 		t.Errorf("panic answered %s", r.body)

@@ -5,17 +5,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/arqir/arqir/api/apitest"
+	"github.com/arqir/arqir/internal/testserver"
 )
 
 // Every bad request is refused with the right status, code, field and a
-// message that says where or what, and changes nothing.
+// message that says where or what, and changes nothing in the database.
 func TestBadRequestsAreRefusedAndChangeNothing(t *testing.T) {
-	srv := apitest.NewServer(t)
-	declare(t, srv, "")                                                            // INC-1, SEV2, version 1
-	call(t, srv, "POST", "/api/v1/incidents/INC-1/acknowledge", srv.Responder, "") // version 2
-	declare(t, srv, `{"title":"Old","severity":"SEV4"}`)                           // INC-2
-	call(t, srv, "POST", "/api/v1/incidents/INC-2/resolve", srv.Responder, `{"root_cause":"x","customer_impact":"none"}`)
+	t.Parallel()
+	srv := testserver.New(t)
+	// INC-1: SEV2, acknowledged by alice, at version 2. INC-2: SEV4,
+	// resolved. The token "retired": revoked.
+	declare(t, srv, "")
+	call(t, srv, "POST", "/api/v1/incidents/INC-1/acknowledge", srv.Responder, "").wantStatus(t, http.StatusOK)
+	declare(t, srv, `{"title":"Old","severity":"SEV4"}`)
+	call(t, srv, "POST", "/api/v1/incidents/INC-2/resolve", srv.Responder, `{"root_cause":"x","customer_impact":"none"}`).wantStatus(t, http.StatusOK)
+	retired := createToken(t, srv, "retired", "viewer")
+	call(t, srv, "DELETE", "/api/v1/tokens/"+itoa(int(retired.Token.ID)), srv.Admin, "").wantStatus(t, http.StatusNoContent)
 
 	big := `{"title":"` + strings.Repeat("x", 1<<20) + `","severity":"SEV2"}`
 	R, V, A := srv.Responder, srv.Viewer, srv.Admin
@@ -64,19 +69,23 @@ func TestBadRequestsAreRefusedAndChangeNothing(t *testing.T) {
 		{"no token", "POST", "/api/v1/incidents", "", `{"title":"a","severity":"SEV2"}`, nil,
 			401, "unauthorized", "", "missing bearer token: pass Authorization: Bearer <token> (create one with arqir token create)"},
 		{"unknown token", "GET", "/api/v1/incidents", "arq_nope", ``, nil,
-			401, "unauthorized", "", "unknown or revoked"},
+			401, "unauthorized", "", "unknown token: check it was copied whole, or ask an admin for a new one"},
+		{"revoked token", "GET", "/api/v1/incidents", retired.Secret, ``, nil,
+			401, "unauthorized", "", "the token was revoked at 2025-03-03T09:00:00Z: ask an admin for a new one"},
 		{"viewer acting", "POST", "/api/v1/incidents/INC-1/notes", V, `{"text":"a"}`, nil,
 			403, "forbidden", "", `needs the responder role; your token "victor" has the viewer role`},
 		{"viewer declaring", "POST", "/api/v1/incidents", V, `{"title":"a","severity":"SEV2"}`, nil,
 			403, "forbidden", "", "needs the responder role"},
 		{"unknown incident", "POST", "/api/v1/incidents/INC-99/acknowledge", R, ``, nil,
-			404, "not_found", "", "there is no incident INC-99"},
+			404, "not_found", "", "INC-99 does not exist: check the incident ID"},
+		{"unknown incident's timeline", "GET", "/api/v1/incidents/INC-99/timeline", V, ``, nil,
+			404, "not_found", "", "INC-99 does not exist"},
 		{"not an incident ID", "GET", "/api/v1/incidents/abc", V, ``, nil,
 			400, "invalid", "id", "use the form INC-42"},
 		{"unknown checklist item", "POST", "/api/v1/incidents/INC-1/checklist/R99", R, ``, nil,
 			404, "not_found", "item", `has no checklist item "R99"`},
 		{"stale version", "POST", "/api/v1/incidents/INC-1/notes", R, `{"text":"a","version":1}`, nil,
-			409, "conflict", "", "changed since version 1"},
+			409, "conflict", "", "INC-1 changed since version 1 (it is now version 2)"},
 		{"stale If-Match", "POST", "/api/v1/incidents/INC-1/status", R, `{"status":"MONITORING"}`, []string{"If-Match", `"1"`},
 			409, "conflict", "", "changed since version 1"},
 		{"If-Match and version disagree", "POST", "/api/v1/incidents/INC-1/notes", R, `{"text":"a","version":2}`, []string{"If-Match", `"3"`},
@@ -120,7 +129,7 @@ func TestBadRequestsAreRefusedAndChangeNothing(t *testing.T) {
 		{"list: bad limit", "GET", "/api/v1/incidents?limit=0", V, ``, nil,
 			400, "invalid", "limit", "use a number from 1 to 500"},
 		{"list: bad cursor", "GET", "/api/v1/incidents?cursor=zz", V, ``, nil,
-			400, "invalid", "cursor", ""},
+			400, "invalid", "cursor", `the cursor "zz" is not one this server issued`},
 		{"unknown route", "GET", "/api/v1/nothing", V, ``, nil,
 			404, "not_found", "", "no API route GET /api/v1/nothing"},
 		{"wrong method", "PATCH", "/api/v1/incidents/INC-1", R, `{}`, nil,
@@ -134,17 +143,35 @@ func TestBadRequestsAreRefusedAndChangeNothing(t *testing.T) {
 		{"token with unknown role", "POST", "/api/v1/tokens", A, `{"name":"x","role":"root"}`, nil,
 			400, "invalid", "role", `unknown role "root"`},
 		{"token name taken", "POST", "/api/v1/tokens", A, `{"name":"alice","role":"viewer"}`, nil,
-			409, "conflict", "name", "already named"},
+			409, "conflict", "name", `an active token is already named "alice"`},
+		{"token name too long", "POST", "/api/v1/tokens", A, `{"name":"` + strings.Repeat("n", 101) + `","role":"viewer"}`, nil,
+			400, "invalid", "name", "the token name is over 100 characters"},
 		{"revoke unknown token", "DELETE", "/api/v1/tokens/99", A, ``, nil,
-			404, "not_found", "", "no token has ID 99"},
+			404, "not_found", "", "there is no token 99"},
 		{"revoke non-numeric token", "DELETE", "/api/v1/tokens/abc", A, ``, nil,
 			400, "invalid", "id", "not a number"},
 		{"empty policy", "PUT", "/api/v1/policy", A, "  \n", nil,
 			400, "invalid", "", "the body is empty"},
+		{"policy with problems", "PUT", "/api/v1/policy", A, string(testserver.BrokenPolicy()), nil,
+			422, "unprocessable", "", "the policy has 3 problems; nothing was applied"},
+		{"detected in the future", "POST", "/api/v1/incidents", R, `{"title":"a","severity":"SEV2","detected_at":"2025-03-03T09:01:00Z"}`, nil,
+			422, "unprocessable", "detected_at", "detected_at 2025-03-03T09:01:00Z is in the future"},
+		{"impact after detection", "POST", "/api/v1/incidents", R, `{"title":"a","severity":"SEV2","detected_at":"2025-03-03T08:00:00Z","impact_started_at":"2025-03-03T08:30:00Z"}`, nil,
+			422, "unprocessable", "impact_started_at", "impact cannot start after we knew of it"},
+		{"unknown severity change", "POST", "/api/v1/incidents/INC-1/severity", R, `{"severity":"SEV9"}`, nil,
+			422, "unprocessable", "severity", `the policy has no severity "SEV9": use one of SEV1, SEV2, SEV3, SEV4`},
+		{"severity of a resolved incident", "POST", "/api/v1/incidents/INC-2/severity", R, `{"severity":"SEV1"}`, nil,
+			422, "unprocessable", "", "INC-2 is resolved; reopen it before changing its severity"},
+		{"acknowledge a resolved incident", "POST", "/api/v1/incidents/INC-2/acknowledge", R, ``, nil,
+			422, "unprocessable", "", "INC-2 is resolved; reopen it before acknowledging"},
+		{"tick a done item", "POST", "/api/v1/incidents/INC-1/checklist/R1", R, ``, nil,
+			422, "unprocessable", "", "checklist item R1 of INC-1 was already done by alice"},
+		{"reopen without reason", "POST", "/api/v1/incidents/INC-2/reopen", R, `{"reason":" "}`, nil,
+			422, "unprocessable", "reason", "say why the incident is reopened"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			before := srv.Store.Dump()
+			before := srv.Dump(t)
 			r := call(t, srv, c.method, c.path, c.token, c.body, c.headers...)
 			if r.status != c.status {
 				t.Fatalf("status %d, want %d; body %s", r.status, c.status, r.body)
@@ -156,15 +183,14 @@ func TestBadRequestsAreRefusedAndChangeNothing(t *testing.T) {
 			if r.header.Get("Content-Type") != "application/json; charset=utf-8" {
 				t.Errorf("Content-Type %q", r.header.Get("Content-Type"))
 			}
-			if after := srv.Store.Dump(); after != before {
-				t.Errorf("the refused request changed the store")
-			}
+			srv.Unchanged(t, before)
 		})
 	}
 }
 
 func TestConflictCarriesTheCurrentIncident(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	declare(t, srv, "")
 	call(t, srv, "POST", "/api/v1/incidents/INC-1/notes", srv.Responder, `{"text":"one"}`).wantStatus(t, http.StatusOK)
 	e := call(t, srv, "POST", "/api/v1/incidents/INC-1/notes", srv.Responder, `{"text":"two","version":1}`).
@@ -175,7 +201,8 @@ func TestConflictCarriesTheCurrentIncident(t *testing.T) {
 }
 
 func TestUnauthorizedAsksForBearer(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	for _, auth := range []string{"", "Basic YWxpY2U6eA==", "Bearer "} {
 		r := call(t, srv, "GET", "/api/v1/incidents", "", "", "Authorization", auth)
 		if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
@@ -185,7 +212,8 @@ func TestUnauthorizedAsksForBearer(t *testing.T) {
 }
 
 func TestViewerReadsEverything(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	declare(t, srv, "")
 	for _, p := range []string{"/api/v1/incidents", "/api/v1/incidents/INC-1", "/api/v1/incidents/INC-1/timeline", "/api/v1/policy", "/api/v1/policy/history", "/api/v1/me"} {
 		call(t, srv, "GET", p, srv.Viewer, "").wantStatus(t, http.StatusOK)
@@ -194,7 +222,8 @@ func TestViewerReadsEverything(t *testing.T) {
 }
 
 func TestEmptyBodyWhereEverythingIsOptional(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	declare(t, srv, "")
 	call(t, srv, "POST", "/api/v1/incidents/INC-1/acknowledge", srv.Responder, "").wantStatus(t, http.StatusOK)
 	call(t, srv, "POST", "/api/v1/incidents/INC-1/checklist/r7", srv.Responder, "", "Content-Type", "application/json; charset=utf-8").wantStatus(t, http.StatusOK)

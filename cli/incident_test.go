@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/arqir/arqir"
-	"github.com/arqir/arqir/api/apitest"
 	"github.com/arqir/arqir/cli"
+	"github.com/arqir/arqir/internal/testserver"
 )
 
 // run is one arqir invocation: its exit code and what it printed.
@@ -28,7 +28,7 @@ func arqirCmd(t *testing.T, args ...string) run {
 }
 
 // incident runs "arqir incident ARGS --url SRV --token TOKEN".
-func incident(t *testing.T, srv *apitest.Server, token string, args ...string) run {
+func incident(t *testing.T, srv *testserver.Server, token string, args ...string) run {
 	t.Helper()
 	return arqirCmd(t, append(append([]string{"incident"}, args...), "--url", srv.URL, "--token", token)...)
 }
@@ -60,18 +60,19 @@ func (r run) wantErr(t *testing.T, code int, stderr ...string) run {
 }
 
 func TestDeclareActAndShow(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	R := srv.Responder
 	incident(t, srv, R, "declare", "--title", "Checkout errors", "--severity", "SEV2", "--service", "checkout", "--service", "payments",
 		"--detection-source", "customer_support", "--commander", "carol").
 		want(t, 0, `Declared INC-1 SEV2 "Checkout errors": INVESTIGATING.`, "Acknowledge it by 2025-03-03 09:15:00Z (15m0s response target): arqir incident ack INC-1")
-	srv.Store.Advance(2 * time.Minute)
+	srv.Advance(2 * time.Minute)
 	incident(t, srv, R, "ack", "INC-1").want(t, 0, `Acknowledged INC-1 (SEV2 "Checkout errors") as alice after 2m0s.`)
 	incident(t, srv, R, "status", "INC-1", "identified", "--note", "bad deploy").want(t, 0, "INC-1 is now IDENTIFIED.")
 	incident(t, srv, R, "severity", "inc-1", "SEV1", "--reason", "all regions").want(t, 0, "INC-1 is now SEV1.")
 	incident(t, srv, R, "note", "1", "rolled", "back", "1432").want(t, 0, "Added a note to INC-1.")
 	incident(t, srv, R, "tick", "INC-1", "r4").want(t, 0, "Ticked R4 on INC-1: Create PagerDuty incident.")
-	srv.Store.Advance(10 * time.Minute)
+	srv.Advance(10 * time.Minute)
 	incident(t, srv, R, "resolve", "INC-1", "--root-cause", "bad config", "--customer-impact", "5% of checkouts failed").
 		want(t, 0, "Resolved INC-1 after 12m0s.")
 
@@ -86,7 +87,7 @@ func TestDeclareActAndShow(t *testing.T) {
 		"Root cause:       bad config",
 		"Customer impact:  5% of checkouts failed",
 		"response  due 2025-03-03 09:15:00Z  met at 2025-03-03 09:02:00Z",
-		"[x] R1  Acknowledge the alert in Slack #incidents",
+		"[x] R1  Acknowledge alert in Slack (#incidents)",
 		"[x] R4  Create PagerDuty incident",
 		"alice, 2025-03-03 09:02:00Z",
 		"[ ] R7  Notify stakeholders",
@@ -98,7 +99,10 @@ func TestDeclareActAndShow(t *testing.T) {
 	if strings.Contains(show.stdout, "BREACHED") {
 		t.Errorf("a met deadline is shown as breached:\n%s", show.stdout)
 	}
-	tl, _ := srv.Store.Timeline(t.Context(), 1)
+	tl, err := srv.Store.Timeline(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range tl[1:] {
 		if e.Actor == "alice" && e.Source != arqir.SourceCLI {
 			t.Errorf("event %q recorded from %s, want cli", e.Kind, e.Source)
@@ -109,18 +113,20 @@ func TestDeclareActAndShow(t *testing.T) {
 }
 
 func TestShowAndListMarkBreachedDeadlines(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	incident(t, srv, srv.Responder, "declare", "--title", "Login down", "--severity", "SEV1").want(t, 0)
-	srv.Store.Advance(6 * time.Minute)
-	if _, err := srv.Store.SweepDeadlines(t.Context(), srv.Store.Now()); err != nil {
-		t.Fatal(err)
+	srv.Advance(6 * time.Minute)
+	if n := srv.Sweep(t); n != 1 {
+		t.Fatalf("swept %d breaches, want 1", n)
 	}
 	incident(t, srv, srv.Viewer, "show", "INC-1").want(t, 0, "response  due 2025-03-03 09:05:00Z  BREACHED at 2025-03-03 09:06:00Z", "Acknowledged:     not yet")
 	incident(t, srv, srv.Viewer, "list").want(t, 0, "BREACHED")
 }
 
 func TestList(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	R := srv.Responder
 	incident(t, srv, R, "declare", "--title", "Checkout errors", "--severity", "SEV2", "--service", "checkout").want(t, 0)
 	incident(t, srv, R, "declare", "--title", "Search slow", "--severity", "SEV3", "--drill").want(t, 0)
@@ -148,7 +154,8 @@ func TestList(t *testing.T) {
 }
 
 func TestJSONOutput(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	r := incident(t, srv, srv.Responder, "declare", "--title", "Checkout errors", "--severity", "SEV2", "--json").want(t, 0)
 	var inc arqir.Incident
 	if err := json.Unmarshal([]byte(r.stdout), &inc); err != nil || inc.ID != 1 || inc.Status != arqir.StatusInvestigating {
@@ -178,30 +185,30 @@ func TestJSONOutput(t *testing.T) {
 }
 
 func TestRefusalsExit2WithTheServersMessage(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	R := srv.Responder
 	incident(t, srv, R, "declare", "--title", "Checkout errors", "--severity", "SEV2").want(t, 0)
-	before := srv.Store.Dump()
+	before := srv.Dump(t)
 
 	incident(t, srv, R, "declare", "--title", "No severity").
 		wantErr(t, 2, "severity is required (R3): use one of SEV1, SEV2, SEV3, SEV4 (set it with --severity)")
 	incident(t, srv, R, "resolve", "INC-1", "--customer-impact", "none").
 		wantErr(t, 2, "root_cause is required to resolve", "(set it with --root-cause)")
 	incident(t, srv, R, "status", "INC-1", "RESOLVED").wantErr(t, 2, "use resolve, not a status change")
-	incident(t, srv, R, "show", "INC-99").wantErr(t, 2, "there is no incident INC-99")
+	incident(t, srv, R, "show", "INC-99").wantErr(t, 2, "INC-99 does not exist: check the incident ID")
 	incident(t, srv, R, "tick", "INC-1", "R99").wantErr(t, 2, `has no checklist item "R99"`)
 	incident(t, srv, srv.Viewer, "ack", "INC-1").wantErr(t, 2, "needs the responder role")
-	incident(t, srv, "arq_wrong", "list").wantErr(t, 2, "unknown or revoked")
+	incident(t, srv, "arq_wrong", "list").wantErr(t, 2, "unknown token: check it was copied whole, or ask an admin for a new one")
 	incident(t, srv, R, "declare", "--title", "x", "--severity", "SEV2", "--detection-source", "twitter").
 		wantErr(t, 2, `--detection-source "twitter": use one of customer_support, user_report, internal_observation`)
 
-	if srv.Store.Dump() != before {
-		t.Error("a refused command changed the store")
-	}
+	srv.Unchanged(t, before)
 }
 
 func TestUsageMistakesExit2(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	incident(t, srv, srv.Responder, "ack").wantErr(t, 2, "accepts 1 arg(s), received 0")
 	incident(t, srv, srv.Responder, "declare", "--titel", "x").wantErr(t, 2, "unknown flag: --titel")
 	incident(t, srv, srv.Responder, "bogus").wantErr(t, 2, `unknown incident command "bogus"`)
@@ -215,7 +222,7 @@ func TestNoTokenExits2(t *testing.T) {
 }
 
 func TestURLAndTokenFromTheEnvironment(t *testing.T) {
-	srv := apitest.NewServer(t)
+	srv := testserver.New(t)
 	t.Setenv("ARQIR_URL", srv.URL)
 	t.Setenv("ARQIR_TOKEN", srv.Viewer)
 	arqirCmd(t, "incident", "list").want(t, 0, "No incidents match.")
@@ -226,6 +233,7 @@ func TestURLAndTokenFromTheEnvironment(t *testing.T) {
 }
 
 func TestConnectionRefusedExits1NamingTheURL(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -240,8 +248,9 @@ func TestConnectionRefusedExits1NamingTheURL(t *testing.T) {
 }
 
 func TestServerFailureExits1(t *testing.T) {
-	srv := apitest.NewServer(t)
-	srv.Store.Fail = errors.New("disk full")
+	t.Parallel()
+	srv := testserver.New(t)
+	srv.Fail(errors.New("disk full"))
 	r := incident(t, srv, srv.Viewer, "list").wantErr(t, 1, "the server at "+srv.URL+" failed (500)")
 	if strings.Contains(r.stderr, "disk full") {
 		t.Error("an internal error reached the user")

@@ -49,13 +49,15 @@ func orDash(s string) string {
 // listOrDash joins names, or writes "-".
 func listOrDash(names []string) string { return orDash(strings.Join(names, ", ")) }
 
-// deadlineState says where a deadline stands: met, BREACHED or due.
+// deadlineState says where a deadline stands: met, BREACHED, moot or pending.
 func deadlineState(d arqir.Deadline) string {
 	switch {
 	case d.BreachedAt != nil:
 		return "BREACHED at " + stamp(*d.BreachedAt)
 	case d.MetAt != nil:
 		return "met at " + stamp(*d.MetAt)
+	case d.CancelledAt != nil:
+		return "moot (resolved first) at " + stamp(*d.CancelledAt)
 	}
 	return "pending"
 }

@@ -12,20 +12,21 @@ import (
 	"time"
 
 	"github.com/arqir/arqir"
-	"github.com/arqir/arqir/api/apitest"
 	"github.com/arqir/arqir/client"
+	"github.com/arqir/arqir/internal/testserver"
 )
 
-func setup(t *testing.T) (*apitest.Server, *client.Client) {
+func setup(t *testing.T) (*testserver.Server, *client.Client) {
 	t.Helper()
-	srv := apitest.NewServer(t)
+	srv := testserver.New(t)
 	return srv, client.New(srv.URL+"/", srv.Responder, client.WithSource("cli"))
 }
 
 func TestIncidentRoundTrip(t *testing.T) {
-	srv, c := setup(t)
+	t.Parallel()
+	_, c := setup(t)
 	ctx := t.Context()
-	detected := apitest.Epoch.Add(-5 * time.Minute)
+	detected := testserver.Epoch.Add(-5 * time.Minute)
 	inc, err := c.Declare(ctx, client.DeclareRequest{
 		Title: "Checkout errors", Summary: "5xx", Severity: "SEV2", Services: []string{"checkout"},
 		Detection:  &arqir.Detection{Kind: arqir.DetectionManual, Source: arqir.SourceUserReport},
@@ -85,12 +86,10 @@ func TestIncidentRoundTrip(t *testing.T) {
 	if last := events[len(events)-1]; last.Kind != arqir.EventReopened || last.Source != arqir.SourceCLI || last.Actor != "alice" {
 		t.Errorf("last event %+v, want reopened by alice via cli", last)
 	}
-	if srv.Store.Dump() == "" {
-		t.Error("empty store")
-	}
 }
 
 func TestIncidentsPagesAndFilters(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t)
 	ctx := t.Context()
 	for _, sev := range []string{"SEV1", "SEV2", "SEV3"} {
@@ -108,13 +107,14 @@ func TestIncidentsPagesAndFilters(t *testing.T) {
 	}
 	open := true
 	page, err = c.Incidents(ctx, client.ListOptions{Severity: []string{"SEV1", "SEV3"}, Status: []string{"INVESTIGATING"}, Open: &open,
-		Service: "svc", Query: "t", From: apitest.Epoch, To: apitest.Epoch.Add(time.Hour)})
+		Service: "svc", Query: "t", From: testserver.Epoch, To: testserver.Epoch.Add(time.Hour)})
 	if err != nil || len(page.Incidents) != 2 {
 		t.Fatalf("filtered %+v %v", page, err)
 	}
 }
 
 func TestErrorCarriesTheServersAnswer(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t)
 	_, err := c.Declare(t.Context(), client.DeclareRequest{Title: "No severity"})
 	var e *client.Error
@@ -124,9 +124,14 @@ func TestErrorCarriesTheServersAnswer(t *testing.T) {
 	if e.Status != 422 || e.Code != arqir.EUNPROCESSABLE || e.Field != "severity" || !strings.HasPrefix(e.Error(), "severity is required") {
 		t.Errorf("error %+v", e)
 	}
+	_, err = c.Incident(t.Context(), "INC-99")
+	if !errors.As(err, &e) || e.Status != http.StatusNotFound || e.Code != arqir.ENOTFOUND || e.Error() != "INC-99 does not exist: check the incident ID" {
+		t.Errorf("unknown incident: %#v", err)
+	}
 }
 
 func TestConflictCarriesTheCurrentIncident(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t)
 	ctx := t.Context()
 	inc, _ := c.Declare(ctx, client.DeclareRequest{Title: "x", Severity: "SEV3"})
@@ -141,22 +146,28 @@ func TestConflictCarriesTheCurrentIncident(t *testing.T) {
 }
 
 func TestPolicy(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	admin := client.New(srv.URL, srv.Admin)
 	ctx := t.Context()
 	p, err := admin.Policy(ctx)
 	if err != nil || p.Revision != 1 || len(p.Severities) != 4 || p.Severities[1].Target() != 15*time.Minute || len(p.Checklist) != 7 {
 		t.Fatalf("policy %+v %v", p, err)
 	}
-	rec, created, err := admin.ApplyPolicy(ctx, []byte("version: 2\n"))
-	if err != nil || !created || rec.Revision != 2 || rec.AppliedBy != "admin" {
+	rec, created, err := admin.ApplyPolicy(ctx, testserver.RevisedPolicy("16.1"))
+	if err != nil || !created || rec.Revision != 2 || rec.Version != "16.1" || rec.AppliedBy != "admin" {
 		t.Fatalf("apply %+v %v %v", rec, created, err)
 	}
-	_, _, err = admin.ApplyPolicy(ctx, []byte("bad: one\nbad: two\n"))
+	before := srv.Dump(t)
+	_, _, err = admin.ApplyPolicy(ctx, testserver.BrokenPolicy())
 	var e *client.Error
-	if !errors.As(err, &e) || e.Status != 422 || len(e.Problems) != 2 || e.Problems[1] != (client.Problem{Path: "$.bad", Line: 2, Message: "two"}) {
+	if !errors.As(err, &e) || e.Status != 422 || len(e.Problems) != 3 {
 		t.Fatalf("refused policy: %#v", err)
 	}
+	if p := e.Problems[1]; p.Path != "first_responder.checklist[4].severities[1]" || p.Line == 0 || !strings.HasPrefix(p.Message, `unknown severity "SEV9"`) {
+		t.Errorf("problem %+v, want the undefined SEV9 with its line", p)
+	}
+	srv.Unchanged(t, before)
 	hist, err := admin.PolicyHistory(ctx)
 	if err != nil || len(hist) != 2 || hist[0].Revision != 2 {
 		t.Fatalf("history %+v %v", hist, err)
@@ -164,7 +175,8 @@ func TestPolicy(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
-	srv := apitest.NewServer(t)
+	t.Parallel()
+	srv := testserver.New(t)
 	admin := client.New(srv.URL, srv.Admin)
 	ctx := t.Context()
 	secret, tok, err := admin.CreateToken(ctx, "bot", arqir.RoleResponder)
@@ -191,6 +203,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestReady(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t)
 	if err := c.Ready(t.Context()); err != nil {
 		t.Fatal(err)
@@ -198,17 +211,22 @@ func TestReady(t *testing.T) {
 	if err := c.Health(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	srv.Store.Fail = errors.New("database locked")
+	srv.Fail(errors.New("database locked"))
 	err := c.Ready(t.Context())
 	var e *client.Error
-	if !errors.As(err, &e) || e.Status != http.StatusServiceUnavailable || !strings.Contains(e.Message, "database locked") {
+	if !errors.As(err, &e) || e.Status != http.StatusServiceUnavailable || !strings.Contains(e.Message, "database is unreachable") || strings.Contains(e.Message, "database locked") {
 		t.Fatalf("not ready: %#v", err)
+	}
+	srv.Fail(nil)
+	if err := c.Ready(t.Context()); err != nil {
+		t.Fatalf("ready again: %v", err)
 	}
 }
 
 // A server that is not there is a network error, not an *Error, so callers
 // can tell "refused" from "unreachable"; the token is never in its text.
 func TestNetworkErrorIsDistinct(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -227,6 +245,7 @@ func TestNetworkErrorIsDistinct(t *testing.T) {
 }
 
 func TestAnswerThatIsNotArqirSaysSo(t *testing.T) {
+	t.Parallel()
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "<html>Bad Gateway</html>", http.StatusBadGateway)
 	}))
