@@ -3,7 +3,9 @@ module github.com/arqir/arqir
 go 1.26.8
 
 require (
+	github.com/ChannelMeter/iso8601duration v0.0.0-20150204201828-8da3af7a2a61 // indirect
 	github.com/PagerDuty/go-pagerduty v1.8.0 // indirect
+	github.com/apognu/gocal v0.9.1 // indirect
 	github.com/arran4/golang-ical v0.3.4 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
