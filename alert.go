@@ -35,31 +35,38 @@ type AlertEvent struct {
 	// "critical", Datadog "P1"); routing maps it to a policy severity.
 	Severity string `json:"severity,omitempty"`
 	// GroupKey is the source's own grouping hint (Alertmanager groupKey);
-	// routing may use it.
+	// routing uses it when the policy groups by "source_group".
 	GroupKey string `json:"group_key,omitempty"`
 }
 
-// Alert is a stored, deduplicated alert.
+// Alert is a stored, deduplicated alert. It belongs to the incident of its
+// latest firing episode.
 type Alert struct {
-	ID                  int64             `json:"id"`
-	IntegrationID       int64             `json:"integration_id"`
-	Source              IntegrationKind   `json:"source"`
-	DedupKey            string            `json:"dedup_key"`
-	Status              AlertStatus       `json:"status"`
-	Summary             string            `json:"summary"`
-	Labels              map[string]string `json:"labels"`
-	Annotations         map[string]string `json:"annotations"`
-	Links               []string          `json:"links"`
-	Service             string            `json:"service"`
-	Severity            string            `json:"severity"` // the policy severity routing chose
-	StartedAt           time.Time         `json:"started_at"`
-	ReceivedAt          time.Time         `json:"received_at"` // first received
-	LastSeenAt          time.Time         `json:"last_seen_at"`
-	ResolvedAt          *time.Time        `json:"resolved_at"`
-	Count               int               `json:"count"` // firing notifications received
-	IncidentID          *IncidentID       `json:"incident_id"`
-	FalsePositive       bool              `json:"false_positive"`
-	FalsePositiveReason string            `json:"false_positive_reason,omitempty"`
+	ID            int64             `json:"id"`
+	IntegrationID int64             `json:"integration_id"`
+	Source        IntegrationKind   `json:"source"`
+	DedupKey      string            `json:"dedup_key"`
+	Status        AlertStatus       `json:"status"`
+	Summary       string            `json:"summary"`
+	Labels        map[string]string `json:"labels"`
+	Annotations   map[string]string `json:"annotations"`
+	Links         []string          `json:"links"`
+	Service       string            `json:"service"`
+	Severity      string            `json:"severity"` // the policy severity routing chose
+	// GroupKey identifies the alerts that share one open incident (see
+	// RoutingRules.GroupBy); opaque.
+	GroupKey   string      `json:"group_key"`
+	StartedAt  time.Time   `json:"started_at"`
+	ReceivedAt time.Time   `json:"received_at"` // first received
+	LastSeenAt time.Time   `json:"last_seen_at"`
+	ResolvedAt *time.Time  `json:"resolved_at"`
+	Count      int         `json:"count"` // firing notifications received
+	IncidentID *IncidentID `json:"incident_id"`
+	// FalsePositive is a responder's verdict that the alert was noise (K5).
+	FalsePositive       bool       `json:"false_positive"`
+	FalsePositiveReason string     `json:"false_positive_reason,omitempty"`
+	FalsePositiveBy     string     `json:"false_positive_by,omitempty"`
+	FalsePositiveAt     *time.Time `json:"false_positive_at"`
 }
 
 // IngestResult says what one accepted ingest request did.
@@ -67,39 +74,53 @@ type IngestResult struct {
 	Alerts    []*Alert     `json:"alerts"`
 	Incidents []IncidentID `json:"incidents"` // opened or updated
 	// Replayed is true when the same request was already accepted; nothing
-	// was applied again.
+	// was applied again, and Alerts shows those alerts as they are now.
 	Replayed bool `json:"replayed"`
 }
 
-// AlertFilter selects alerts for listing.
+// AlertFilter selects alerts for listing. Zero fields do not filter.
 type AlertFilter struct {
 	Status        AlertStatus
 	IntegrationID int64
 	IncidentID    IncidentID
-	Limit         int
-	Cursor        string
+	Limit         int // 1..500, default 50
+	// Cursor continues a previous listing (newest first); from AlertPage.Next.
+	Cursor string
 }
 
 // AlertPage is one page of alerts, newest first.
 type AlertPage struct {
 	Alerts []*Alert `json:"alerts"`
-	Next   string   `json:"next"`
+	Next   string   `json:"next"` // empty on the last page
 }
+
+// IngestRequestRetention is how long a request key is remembered: a sender
+// retrying the same request within it is answered from the first result.
+const IngestRequestRetention = 24 * time.Hour
 
 // AlertService receives alerts, deduplicates and groups them into incidents.
 type AlertService interface {
 	// Ingest applies the events of one inbound request durably: when it
 	// returns nil, the alerts, their incident changes and timeline events are
-	// committed. requestKey identifies the request for idempotency (the
-	// same key again returns the first result with Replayed set). Returns
-	// EUNPROCESSABLE for an event without dedup key or status, ENOTFOUND for
-	// an unknown or revoked integration.
+	// committed. requestKey identifies the request for idempotency: the same
+	// key for the same integration within IngestRequestRetention returns the
+	// first result with Replayed set and applies nothing; an empty key turns
+	// idempotency off. The request is all or nothing. Returns
+	// EUNPROCESSABLE for an invalid event (no dedup key, unknown status,
+	// over a limit; see ValidateAlertEvents), EINVALID for a bad request
+	// key, ENOTFOUND for an unknown or revoked integration.
 	Ingest(ctx context.Context, integrationID int64, requestKey string, events []AlertEvent) (*IngestResult, error)
 	// Alert returns one alert. Returns ENOTFOUND.
 	Alert(ctx context.Context, id int64) (*Alert, error)
-	// Alerts lists alerts, newest first. Returns EINVALID for a bad limit or cursor.
+	// Alerts lists alerts, newest first. Returns EINVALID for a bad limit,
+	// status or cursor.
 	Alerts(ctx context.Context, f AlertFilter) (*AlertPage, error)
 	// MarkAlertFalsePositive records a responder's verdict that the alert was
-	// noise (K5). Returns ENOTFOUND, EUNPROCESSABLE without a reason.
+	// noise (K5), with an event on its incident's timeline. Returns
+	// ENOTFOUND, EUNPROCESSABLE without a reason or when already marked.
 	MarkAlertFalsePositive(ctx context.Context, id int64, reason string, a Actor) (*Alert, error)
+	// SweepIngestRequests forgets request keys received before
+	// now-IngestRequestRetention, a bounded number per call, and returns how
+	// many it forgot. Safe to run on several replicas at once.
+	SweepIngestRequests(ctx context.Context, now time.Time) (int, error)
 }

@@ -126,7 +126,9 @@ type Incident struct {
 	CustomerImpact string `json:"customer_impact"`
 
 	FalsePositive bool `json:"false_positive"`
-	Drill         bool `json:"drill"`
+	// FalsePositiveReason says why a responder judged the incident noise (K5).
+	FalsePositiveReason string `json:"false_positive_reason"`
+	Drill               bool   `json:"drill"`
 
 	// PolicyRevision is the stored policy revision the incident was declared under.
 	PolicyRevision int `json:"policy_revision"`
@@ -181,7 +183,9 @@ type Deadline struct {
 }
 
 // Pending reports whether the deadline is still running.
-func (d Deadline) Pending() bool { return d.MetAt == nil && d.BreachedAt == nil && d.CancelledAt == nil }
+func (d Deadline) Pending() bool {
+	return d.MetAt == nil && d.BreachedAt == nil && d.CancelledAt == nil
+}
 
 // Actor says who made a change and through which door.
 type Actor struct {
@@ -314,6 +318,12 @@ type IncidentService interface {
 	// Reopen moves a resolved incident back to INVESTIGATING. Returns
 	// ENOTFOUND, ECONFLICT, EUNPROCESSABLE if it is open.
 	Reopen(ctx context.Context, id IncidentID, reason string, c Change) (*Incident, error)
+
+	// MarkFalsePositive records a responder's verdict that the incident was
+	// noise (K5), open or resolved, with the reason on the timeline.
+	// Returns ENOTFOUND, ECONFLICT, EUNPROCESSABLE without a reason or when
+	// already marked.
+	MarkFalsePositive(ctx context.Context, id IncidentID, reason string, c Change) (*Incident, error)
 
 	// Timeline returns the incident's events, oldest first. Returns ENOTFOUND.
 	Timeline(ctx context.Context, id IncidentID) ([]TimelineEvent, error)

@@ -32,13 +32,15 @@ type Integration struct {
 	// Severity, when set, is the policy severity for its alerts unless
 	// routing says otherwise.
 	Severity string `json:"severity,omitempty"`
-	// Settings are per-kind options (e.g. "signature_header" for Grafana,
-	// "topic_arns" for CloudWatch, "hmac" for generic). Never secret.
+	// Settings are per-kind options (see IntegrationSettings). Never secret.
 	Settings  map[string]string `json:"settings,omitempty"`
 	CreatedAt time.Time         `json:"created_at"`
 	RotatedAt *time.Time        `json:"rotated_at"`
 	RevokedAt *time.Time        `json:"revoked_at"`
 }
+
+// Active reports whether the integration's credential still works.
+func (in *Integration) Active() bool { return in.RevokedAt == nil }
 
 // NewIntegration is the input for creating an integration.
 type NewIntegration struct {
@@ -49,22 +51,43 @@ type NewIntegration struct {
 	Settings map[string]string
 }
 
+// IntegrationSecrets are an integration's secrets, shown only when the
+// integration is created or rotated.
+type IntegrationSecrets struct {
+	// Credential authenticates the sender: the bearer token or basic-auth
+	// password, the PagerDuty routing key, the Opsgenie API key. Only its
+	// SHA-256 is stored.
+	Credential string `json:"credential"`
+	// SigningSecret is the key of the sender's signature scheme (Grafana's
+	// HMAC, the generic HMAC). It is stored as-is because verifying a
+	// signature needs it (docs/adr/0004-integration-credentials.md), but no
+	// API returns it again.
+	SigningSecret string `json:"signing_secret"`
+}
+
 // IntegrationService stores integrations and checks their credentials.
 type IntegrationService interface {
-	// CreateIntegration stores an integration and returns its credential,
-	// which is shown only this once. Returns EUNPROCESSABLE for a bad kind,
-	// name or setting, ECONFLICT for a duplicate active name.
-	CreateIntegration(ctx context.Context, n NewIntegration) (secret string, in *Integration, err error)
+	// CreateIntegration stores an integration and returns its secrets, which
+	// are shown only this once. Returns EUNPROCESSABLE for a bad kind, name,
+	// service, severity or setting, ECONFLICT for a duplicate active name.
+	CreateIntegration(ctx context.Context, n NewIntegration) (IntegrationSecrets, *Integration, error)
 	// Integration returns one integration. Returns ENOTFOUND.
 	Integration(ctx context.Context, id int64) (*Integration, error)
-	// Integrations lists all integrations, revoked ones included.
+	// Integrations lists all integrations, oldest first, revoked ones included.
 	Integrations(ctx context.Context) ([]*Integration, error)
-	// RotateIntegration replaces the credential; the old one stops working
-	// at once. Returns ENOTFOUND, EUNPROCESSABLE if revoked.
-	RotateIntegration(ctx context.Context, id int64) (secret string, in *Integration, err error)
-	// RevokeIntegration stops the credential at once. Returns ENOTFOUND.
+	// RotateIntegration replaces the credential and the signing secret; the
+	// old ones stop working at once. Returns ENOTFOUND, EUNPROCESSABLE if
+	// revoked.
+	RotateIntegration(ctx context.Context, id int64) (IntegrationSecrets, *Integration, error)
+	// RevokeIntegration stops the credential at once; its alerts stay.
+	// Returns ENOTFOUND.
 	RevokeIntegration(ctx context.Context, id int64) error
 	// AuthenticateIntegration returns the active integration of the kind
-	// with this credential. Returns EUNAUTHORIZED otherwise.
-	AuthenticateIntegration(ctx context.Context, kind IntegrationKind, secret string) (*Integration, error)
+	// with this credential. Returns EUNAUTHORIZED otherwise (unknown,
+	// rotated away, revoked, or of another kind).
+	AuthenticateIntegration(ctx context.Context, kind IntegrationKind, credential string) (*Integration, error)
+	// IntegrationSigningSecret returns the signing secret of an active
+	// integration, to verify a request's signature. Never log it or send it
+	// anywhere. Returns ENOTFOUND for an unknown or revoked integration.
+	IntegrationSigningSecret(ctx context.Context, id int64) ([]byte, error)
 }

@@ -10,10 +10,10 @@ import (
 const module = "github.com/arqir/arqir"
 
 // pure packages decide; they take `now` and never do I/O (DESIGN.md).
-var pure = []string{"policy", "rotation", "escalate", "kpi"}
+var pure = []string{"policy", "rotation", "escalate", "kpi", "routing", "evaluate"}
 
 // adapters sit at the edge and never import each other; only app knows them all.
-var adapters = []string{"sqlite", "postgres", "api", "web", "client", "ingest", "notify", "fake"}
+var adapters = []string{"sqlite", "postgres", "api", "web", "client", "ingest", "notify", "fake", "promapi"}
 
 // allowedThirdParty lists modules a pure package may use (parsing only).
 var allowedThirdParty = []string{"go.yaml.in/yaml/v3"}

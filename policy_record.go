@@ -34,6 +34,10 @@ type Store interface {
 	IncidentService
 	TokenService
 	PolicyStore
+	IntegrationService
+	AlertService
+	PeopleService
+	OnCallService
 	// SetRules installs the rules of the active policy for the incident
 	// service (declare, severity changes). Safe for concurrent use.
 	SetRules(r Rules)

@@ -16,6 +16,8 @@ type Rules struct {
 	Severities []SeverityRule
 	// Checklist is the first-responder checklist every new incident gets.
 	Checklist []ChecklistRule
+	// Routing decides the service, severity and incident of alerts.
+	Routing RoutingRules
 }
 
 // SeverityRule is one severity level of the policy.
@@ -24,6 +26,9 @@ type SeverityRule struct {
 	Title          string        // e.g. "Critical"
 	Meaning        string        // e.g. "Complete service outage"
 	ResponseTarget time.Duration // acknowledge within this long of declaration (S1–S4)
+	// AutoResolve resolves an incident of this severity when all its alerts
+	// have resolved; otherwise a person confirms the service is restored.
+	AutoResolve bool
 }
 
 // ChecklistRule is one first-responder task (R1–R7).

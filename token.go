@@ -8,25 +8,37 @@ import (
 // Role is what a token may do.
 type Role string
 
-// Roles, each including the ones before it.
+// Roles. Viewer, responder and admin each include the ones before them.
+// Reporter stands apart: it may only file reports (D5), so that support
+// staff can open an incident without reading or changing any.
 const (
 	RoleViewer    Role = "viewer"    // read everything
 	RoleResponder Role = "responder" // act on incidents
 	RoleAdmin     Role = "admin"     // everything, including policy and tokens
+	RoleReporter  Role = "reporter"  // file reports (D5), nothing else
 )
 
-// ParseRole accepts viewer, responder or admin.
+// ParseRole accepts viewer, responder, admin or reporter.
 func ParseRole(s string) (Role, error) {
 	switch Role(s) {
-	case RoleViewer, RoleResponder, RoleAdmin:
+	case RoleViewer, RoleResponder, RoleAdmin, RoleReporter:
 		return Role(s), nil
 	}
-	return "", FieldErrorf(EINVALID, "role", "unknown role %q: use viewer, responder or admin", s)
+	return "", FieldErrorf(EINVALID, "role", "unknown role %q: use viewer, responder, admin or reporter", s)
 }
 
-// Allows reports whether a token of role r may act as role need.
-func (r Role) Allows(need Role) bool { return r.rank() >= need.rank() }
+// Allows reports whether a token of role r may act as role need. Filing a
+// report (need RoleReporter) is allowed to reporters and to anyone who may
+// act on incidents; a reporter may do nothing else, not even read.
+func (r Role) Allows(need Role) bool {
+	if need == RoleReporter {
+		return r == RoleReporter || r.rank() >= RoleResponder.rank()
+	}
+	return r.rank() >= need.rank()
+}
 
+// rank orders the including roles; a reporter ranks with no role, below
+// viewer, so every route that needs viewer or more refuses it.
 func (r Role) rank() int {
 	switch r {
 	case RoleViewer:

@@ -35,6 +35,10 @@ type Config struct {
 	MetricsRequireToken bool
 	// Ready answers /readyz; default Store.Ping.
 	Ready func(ctx context.Context) error
+	// PublicURL is where monitoring tools reach arqir, without a trailing
+	// slash (app.CheckPublicURL); the endpoint URLs of integrations start
+	// with it. Empty: built from each request (see endpointBase).
+	PublicURL string
 }
 
 // maxBodyBytes bounds every request body: the largest legitimate one is a
@@ -50,6 +54,8 @@ type server struct {
 	registry *prometheus.Registry
 	ready    func(ctx context.Context) error
 	metrics  *httpMetrics
+
+	publicURL string
 
 	promHandler http.Handler
 
@@ -71,6 +77,7 @@ func New(cfg Config) http.Handler {
 		registry:            cfg.Registry,
 		ready:               cfg.Ready,
 		metricsRequireToken: cfg.MetricsRequireToken,
+		publicURL:           cfg.PublicURL,
 	}
 	if s.logger == nil {
 		s.logger = slog.Default()

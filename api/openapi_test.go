@@ -146,6 +146,11 @@ func TestOpenAPISchemasMatchTheWireTypes(t *testing.T) {
 		"DeclareRequest": declareRequest{}, "VersionRequest": versionRequest{}, "SeverityRequest": severityRequest{},
 		"StatusRequest": statusRequest{}, "RolesRequest": rolesRequest{}, "NoteRequest": noteRequest{},
 		"ResolveRequest": resolveRequest{}, "ReopenRequest": reopenRequest{}, "CreateTokenRequest": createTokenRequest{},
+		"Alert": arqir.Alert{}, "AlertPage": arqir.AlertPage{}, "Integration": arqir.Integration{}, "Integrations": integrationsBody{},
+		"IntegrationDetail": integrationBody{}, "CreatedIntegration": createdIntegrationBody{}, "Endpoint": endpointBody{},
+		"IntegrationKind": kindBody{}, "IntegrationKinds": kindsBody{}, "IntegrationSetting": settingBody{},
+		"CreateIntegrationRequest": createIntegrationRequest{}, "AlertFalsePositiveRequest": alertFalsePositiveRequest{},
+		"IncidentFalsePositiveRequest": incidentFalsePositiveRequest{}, "ReportRequest": reportRequest{}, "ReportReceipt": reportReceipt{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]

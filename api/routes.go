@@ -27,8 +27,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // routes is the whole API in one table. It registers the handlers and feeds
 // the test that checks openapi.json describes exactly these routes.
 // There is deliberately no route that updates or deletes a timeline event (R6).
+// Inbound alerts are not here: ingest/httpingest serves /ingest/{kind},
+// authenticated by integration credentials instead of API tokens.
 func (s *server) routes() []route {
-	viewer, responder, admin := arqir.RoleViewer, arqir.RoleResponder, arqir.RoleAdmin
+	viewer, responder, admin, reporter := arqir.RoleViewer, arqir.RoleResponder, arqir.RoleAdmin, arqir.RoleReporter
 	metricsRole := rolePublic
 	if s.metricsRequireToken {
 		metricsRole = viewer
@@ -52,6 +54,20 @@ func (s *server) routes() []route {
 		{"POST", "/api/v1/incidents/{id}/checklist/{item}", responder, s.handleTickChecklist},
 		{"POST", "/api/v1/incidents/{id}/resolve", responder, s.handleResolve},
 		{"POST", "/api/v1/incidents/{id}/reopen", responder, s.handleReopen},
+		{"POST", "/api/v1/incidents/{id}/false-positive", responder, s.handleIncidentFalsePositive},
+
+		{"POST", "/api/v1/reports", reporter, s.handleReport},
+
+		{"GET", "/api/v1/integrations/kinds", viewer, s.handleIntegrationKinds},
+		{"GET", "/api/v1/integrations", viewer, s.handleListIntegrations},
+		{"POST", "/api/v1/integrations", admin, s.handleCreateIntegration},
+		{"GET", "/api/v1/integrations/{id}", viewer, s.handleGetIntegration},
+		{"POST", "/api/v1/integrations/{id}/rotate", admin, s.handleRotateIntegration},
+		{"DELETE", "/api/v1/integrations/{id}", admin, s.handleRevokeIntegration},
+
+		{"GET", "/api/v1/alerts", viewer, s.handleListAlerts},
+		{"GET", "/api/v1/alerts/{id}", viewer, s.handleGetAlert},
+		{"POST", "/api/v1/alerts/{id}/false-positive", responder, s.handleAlertFalsePositive},
 
 		{"GET", "/api/v1/policy", viewer, s.handleGetPolicy},
 		{"GET", "/api/v1/policy/history", viewer, s.handlePolicyHistory},
@@ -60,6 +76,47 @@ func (s *server) routes() []route {
 		{"GET", "/api/v1/tokens", admin, s.handleListTokens},
 		{"POST", "/api/v1/tokens", admin, s.handleCreateToken},
 		{"DELETE", "/api/v1/tokens/{id}", admin, s.handleRevokeToken},
+
+		// On-call (O1–O6, X1): people and teams, the contacts directory,
+		// schedules with their participants and overrides, the questions
+		// (who is on call, shifts), handoffs, post-shift, calendars.
+		{"GET", "/api/v1/users", viewer, s.handleListUsers},
+		{"POST", "/api/v1/users", admin, s.handleCreateUser},
+		{"GET", "/api/v1/users/{handle}", viewer, s.handleGetUser},
+		{"PATCH", "/api/v1/users/{handle}", admin, s.handleUpdateUser},
+		{"DELETE", "/api/v1/users/{handle}", admin, s.handleDeleteUser},
+		{"GET", "/api/v1/users/{handle}/shifts", viewer, s.handleUserShifts},
+		{"GET", "/api/v1/teams", viewer, s.handleListTeams},
+		{"POST", "/api/v1/teams", admin, s.handleCreateTeam},
+		{"GET", "/api/v1/teams/{name}", viewer, s.handleGetTeam},
+		{"PUT", "/api/v1/teams/{name}/members/{handle}", admin, s.handleAddTeamMember},
+		{"DELETE", "/api/v1/teams/{name}/members/{handle}", admin, s.handleRemoveTeamMember},
+		{"GET", "/api/v1/contacts", viewer, s.handleContacts},
+		{"PUT", "/api/v1/contacts/{id}", admin, s.handleAssignContact},
+		{"DELETE", "/api/v1/contacts/{id}", admin, s.handleUnassignContact},
+
+		{"GET", "/api/v1/oncall", viewer, s.handleOnCall},
+		{"GET", "/api/v1/oncall/availability", viewer, s.handleAvailability},
+		{"GET", "/api/v1/schedules", viewer, s.handleListSchedules},
+		{"GET", "/api/v1/schedules/{name}", viewer, s.handleGetSchedule},
+		{"PUT", "/api/v1/schedules/{name}/participants", admin, s.handleSetParticipants},
+		{"GET", "/api/v1/schedules/{name}/shifts", viewer, s.handleScheduleShifts},
+		{"POST", "/api/v1/schedules/{name}/overrides", responder, s.handleAddOverride},
+		{"DELETE", "/api/v1/schedules/{name}/overrides/{id}", responder, s.handleRemoveOverride},
+		{"POST", "/api/v1/schedules/{name}/swaps", responder, s.handleSwap},
+		{"GET", "/api/v1/schedules/{name}/handoff-notes", viewer, s.handleHandoffNotes},
+		{"POST", "/api/v1/schedules/{name}/handoff-notes", responder, s.handleAddHandoffNote},
+		{"GET", "/api/v1/schedules/{name}/handoffs", viewer, s.handleListHandoffs},
+		{"GET", "/api/v1/handoffs/{id}", viewer, s.handleGetHandoff},
+		{"GET", "/api/v1/schedules/{name}/shifts/{start}/post-shift", viewer, s.handlePostShift},
+		{"POST", "/api/v1/schedules/{name}/shifts/{start}/post-shift/{item}", responder, s.handleTickPostShift},
+		{"GET", "/api/v1/inbox", viewer, s.handleInbox},
+
+		{"POST", "/api/v1/calendars", viewer, s.handleCreateCalendar},
+		{"GET", "/api/v1/calendars", viewer, s.handleListCalendars},
+		{"DELETE", "/api/v1/calendars/{id}", viewer, s.handleRevokeCalendar},
+		// The token in the URL is the credential: calendar apps send none.
+		{"GET", "/ical/{feed}", rolePublic, s.handleICal},
 	}
 }
 
@@ -69,7 +126,7 @@ func (s *server) routes() []route {
 func (s *server) unmatched(mux *http.ServeMux) http.Handler {
 	return s.observe("unmatched", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var allowed []string
-		for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
 			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/" {

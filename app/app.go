@@ -20,6 +20,8 @@ import (
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/api"
+	"github.com/arqir/arqir/ingest"
+	"github.com/arqir/arqir/ingest/httpingest"
 	"github.com/arqir/arqir/policy"
 )
 
@@ -31,6 +33,23 @@ type Config struct {
 
 	SweepInterval       time.Duration // how often due deadlines are swept; default 1s
 	MetricsRequireToken bool          // /metrics needs a token too
+	// PublicURL is where people and monitoring tools reach arqir, e.g.
+	// https://arqir.example.com (behind a proxy, the proxy's URL). The
+	// endpoint URLs shown for integrations start with it; empty builds
+	// them from each request's Host and X-Forwarded-Proto.
+	PublicURL string
+	// IngestSources replace the registry's ingest source of the same kind;
+	// tests use it for a CloudWatch source that trusts a local SNS.
+	IngestSources []ingest.Source
+	// EvaluateURL, when set, runs the built-in rule evaluator against this
+	// Prometheus-compatible query API under an evaluator integration it
+	// creates on the first start (app/evaluator.go).
+	EvaluateURL string
+	// EvaluateInterval is how often the evaluator queries; default 30s.
+	EvaluateInterval time.Duration
+	// EvaluateService is the service of the evaluator integration's alerts
+	// that carry no service label; empty: none.
+	EvaluateService string
 
 	Logger *slog.Logger     // default: JSON to stderr
 	Now    func() time.Time // the clock; default time.Now (tests pass a fake)
@@ -65,6 +84,8 @@ type App struct {
 	Policies *Policies
 	Handler  http.Handler
 
+	evaluator *evaluator // the built-in rule evaluator (app/evaluator.go)
+
 	listener net.Listener
 	server   *http.Server
 	stop     context.CancelFunc // ends the scheduler
@@ -75,6 +96,11 @@ type App struct {
 // It does not listen yet: call Start or Run.
 func New(ctx context.Context, cfg Config) (*App, error) {
 	cfg.defaults()
+	publicURL, err := CheckPublicURL(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.PublicURL = publicURL
 	store, err := OpenStore(ctx, cfg.DB, cfg.Now)
 	if err != nil {
 		return nil, err
@@ -102,15 +128,37 @@ func (a *App) init(ctx context.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.Handler = api.New(api.Config{
+	if err := a.initEvaluator(ctx, reg); err != nil {
+		return err
+	}
+	apiHandler := api.New(api.Config{
 		Store:               a.Store,
 		Policies:            a.Policies,
 		Logger:              a.cfg.Logger,
 		Registry:            reg,
 		MetricsRequireToken: a.cfg.MetricsRequireToken,
 		Ready:               a.Store.Ping,
+		PublicURL:           a.cfg.PublicURL,
 	})
+	ingestHandler := httpingest.New(httpingest.Config{
+		Integrations: a.Store,
+		Alerts:       a.Store,
+		Sources:      a.cfg.IngestSources,
+		Logger:       a.cfg.Logger,
+		Registry:     reg,
+		Now:          a.cfg.Now,
+	})
+	a.Handler = Mount(apiHandler, ingestHandler)
 	return nil
+}
+
+// Mount serves inbound alerts under /ingest/ and everything else from the
+// API handler: the one HTTP surface of `arqir serve`.
+func Mount(apiHandler, ingestHandler http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(httpingest.Prefix, ingestHandler)
+	mux.Handle("/", apiHandler)
+	return mux
 }
 
 // applyPolicyFile applies --policy. An invalid file is refused with every
@@ -190,6 +238,7 @@ func (a *App) Start(ctx context.Context) error {
 		defer a.stopped.Done()
 		a.schedule(ctx)
 	}()
+	a.startEvaluator(ctx)
 	a.cfg.Logger.Info("arqir serving", "url", a.URL(), "db", redactURL(a.cfg.DB), "policy_revision", a.Policies.Active().Revision, "policy_version", a.Policies.Active().Version)
 	return nil
 }
@@ -220,12 +269,19 @@ func (a *App) Close() error {
 }
 
 // Sweep runs one scheduler tick at the clock's now: picks up a policy
-// applied elsewhere and breaches due deadlines.
+// applied elsewhere, breaches due deadlines, makes the on-call handoff
+// reports and prompts that are due (app/oncall.go) and forgets old ingest
+// request keys.
 func (a *App) Sweep(ctx context.Context) (int, error) {
 	if err := a.Policies.refresh(ctx); err != nil {
 		a.cfg.Logger.Error("policy refresh", "err", err)
 	}
-	return a.Store.SweepDeadlines(ctx, a.cfg.Now())
+	now := a.cfg.Now()
+	n, err := a.Store.SweepDeadlines(ctx, now)
+	// Forget ingest request keys past arqir.IngestRequestRetention, a
+	// bounded batch per tick, so that the idempotency table stays small.
+	_, ingestErr := a.Store.SweepIngestRequests(ctx, now)
+	return n, errors.Join(err, a.sweepOnCall(ctx, now), ingestErr)
 }
 
 func (a *App) schedule(ctx context.Context) {

@@ -60,6 +60,7 @@ func (m *Policies) swap(rec *arqir.PolicyRecord, p *policy.Policy) {
 	}
 	m.record, m.policy = rec, p
 	m.store.SetRules(p.Rules(rec.Revision))
+	m.store.SetOnCallRules(onCallRules(p))
 }
 
 // Active returns the record of the active policy.
@@ -96,6 +97,9 @@ func (m *Policies) Apply(ctx context.Context, source []byte, by string) (*arqir.
 		return nil, false, problems, nil
 	} else if err != nil {
 		return nil, false, nil, err
+	}
+	if problems := onCallProblems(p); len(problems) > 0 {
+		return nil, false, problems, nil
 	}
 	rec, created, err := m.store.ApplyPolicy(ctx, p.Version(), p.Hash(), p.Source(), by)
 	if err != nil {

@@ -45,6 +45,7 @@ usage or a request the server refused (its message is printed).`,
 		f.addIfVersionFlag(newIncidentTickCommand(f)),
 		f.addIfVersionFlag(newIncidentResolveCommand(f)),
 		f.addIfVersionFlag(newIncidentReopenCommand(f)),
+		f.addIfVersionFlag(newIncidentFalsePositiveCommand(f)),
 	)
 	return cmd
 }

@@ -79,6 +79,14 @@ func newRootCommand() *cobra.Command {
 		newTokenCommand(),
 		newPolicyCommand(),
 		newIncidentCommand(),
+		newUserCommand(),
+		newTeamCommand(),
+		newContactsCommand(),
+		newOnCallCommand(),
+		newIntegrationCommand(),
+		newAlertCommand(),
+		newReportCommand(),
+		newRulesCommand(),
 	)
 	return root
 }

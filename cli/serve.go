@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/app"
 )
 
@@ -42,6 +43,10 @@ Signals: SIGTERM/SIGINT shut down gracefully; SIGHUP re-applies --policy.`,
 	f.StringVar(&cfg.PolicyFile, "policy", os.Getenv("ARQIR_POLICY"), "policy YAML to apply; refused with every problem listed if invalid (env ARQIR_POLICY)")
 	f.DurationVar(&cfg.SweepInterval, "sweep-interval", time.Second, "how often due deadlines are checked")
 	f.BoolVar(&cfg.MetricsRequireToken, "metrics-require-token", false, "require a bearer token on /metrics")
+	f.StringVar(&cfg.PublicURL, "public-url", os.Getenv("ARQIR_PUBLIC_URL"), "URL monitoring tools reach arqir at, e.g. https://arqir.example.com; integration endpoint URLs start with it (env ARQIR_PUBLIC_URL; default: each request's host)")
+	f.StringVar(&cfg.EvaluateURL, "evaluate-url", os.Getenv("ARQIR_EVALUATE_URL"), "run the built-in rule evaluator (D1–D4) against this Prometheus-compatible API, e.g. http://127.0.0.1:9090, for setups without Alertmanager (env ARQIR_EVALUATE_URL)")
+	f.DurationVar(&cfg.EvaluateInterval, "evaluate-interval", 30*time.Second, "how often the built-in evaluator queries, 1s to 1h")
+	f.StringVar(&cfg.EvaluateService, "evaluate-service", os.Getenv("ARQIR_EVALUATE_SERVICE"), "service of the evaluator's alerts that have no service label, set when its integration is created (env ARQIR_EVALUATE_SERVICE)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	return cmd
 }
@@ -53,6 +58,8 @@ func serve(ctx context.Context, cfg app.Config) error {
 	var pe *app.PolicyError
 	if errors.As(err, &pe) {
 		return &usageError{msg: pe.Error()}
+	} else if arqir.ErrorCode(err) == arqir.EINVALID {
+		return &usageError{msg: arqir.ErrorMessage(err)}
 	} else if err != nil {
 		return err
 	}

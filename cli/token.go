@@ -21,7 +21,7 @@ func newTokenCommand() *cobra.Command {
 
 	var name, role string
 	create := &cobra.Command{
-		Use:   "create --role viewer|responder|admin --name NAME",
+		Use:   "create --role viewer|responder|admin|reporter --name NAME",
 		Short: "Create a token and print its secret once",
 		Args:  argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -46,7 +46,7 @@ func newTokenCommand() *cobra.Command {
 		},
 	}
 	create.Flags().StringVar(&name, "name", "", "who or what uses the token (unique among active tokens)")
-	create.Flags().StringVar(&role, "role", "", "viewer (read), responder (act on incidents) or admin (everything)")
+	create.Flags().StringVar(&role, "role", "", "viewer (read), responder (act on incidents), admin (everything) or reporter (file reports only, for support staff)")
 
 	list := &cobra.Command{
 		Use:   "list",

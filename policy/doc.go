@@ -14,6 +14,8 @@
 //	name, overview   title and introduction                    name required
 //	severities       S1–S4, most severe first                  required, non-empty
 //	detection        rules (D1–D4), manual_sources (D5)
+//	routing          how alerts become incidents: group_by, reopen_within,
+//	                 default_severity, source_severities, routes (not rendered)
 //	first_responder  checklist (R1–R7)
 //	diagnostics      groups (G1–G4)
 //	runbooks         M1–M3

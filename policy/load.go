@@ -121,6 +121,8 @@ func applyDefaults(p *Policy, w *walker) {
 	if p.Communication.InitialNotification.Channel == "" {
 		p.Communication.InitialNotification.Channel = p.Communication.Channel
 	}
+	routingDefaults(p, w)
+	exprDefaults(p, w)
 	for i := range p.Oncall.Schedules {
 		p.Oncall.Schedules[i].Rotation.Handoff.HasWeekday =
 			w.has(fmt.Sprintf("oncall.schedules[%d].rotation.handoff.weekday", i))

@@ -20,6 +20,8 @@ type Policy struct {
 	Severities []Severity `yaml:"severities"`
 	// Detection holds the automated alert rules and manual sources (D1–D5).
 	Detection Detection `yaml:"detection"`
+	// Routing decides the severity, service and incident of alerts (D1–D4).
+	Routing Routing `yaml:"routing"`
 	// FirstResponder holds the first-responder checklist (R1–R7).
 	FirstResponder FirstResponder `yaml:"first_responder"`
 	// Diagnostics holds the investigation check lists (G1–G4).
@@ -109,6 +111,11 @@ type DetectionRule struct {
 	Severity string `yaml:"severity"`
 	// Runbook is the id of the runbook to follow, or empty.
 	Runbook string `yaml:"runbook"`
+	// Expr is the PromQL whose value is compared with Threshold, without
+	// the comparison: `arqir rules export` and the built-in evaluator use it.
+	// Absent, a known Metric gets its default (DefaultExpr); empty means
+	// the rule only matches alerts by name (see expr.go).
+	Expr string `yaml:"expr"`
 }
 
 // ManualSource is one way humans detect incidents (D5).

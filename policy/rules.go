@@ -23,11 +23,13 @@ func (p *Policy) Rules(revision int) arqir.Rules {
 			Title:          s.Title,
 			Meaning:        strings.Join(s.Meaning, "; "),
 			ResponseTarget: s.ResponseTarget.Std(),
+			AutoResolve:    s.AutoResolve,
 		}
 	}
 	for i, it := range p.FirstResponder.Checklist {
 		r.Checklist[i] = checklistRule(it)
 	}
+	r.Routing = p.routingRules()
 	return r
 }
 

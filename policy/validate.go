@@ -45,6 +45,7 @@ func validate(p *Policy, w *walker) {
 	c.document()
 	c.severityLevels()
 	c.detection()
+	c.routing()
 	c.firstResponder()
 	c.diagnostics()
 	c.runbookList()
@@ -135,6 +136,7 @@ func (c *checker) detection() {
 		if r.Runbook != "" {
 			c.ref(at+".runbook", r.Runbook, c.runbooks, "runbook", "runbooks")
 		}
+		c.ruleExpr(at, r)
 	}
 	c.unique("detection.rules", "id", ids, "rule id")
 

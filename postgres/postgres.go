@@ -61,6 +61,11 @@ func Dialect() sqlstore.Dialect {
 		// them see one snapshot.
 		ReadTx:            sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 		IsUniqueViolation: isUniqueViolation,
+		// Ingest batches of all replicas queue on the alerts table. Their
+		// statements are planned for each execution: a plan cached while a
+		// table was nearly empty (a sequential scan) would otherwise stay
+		// until autovacuum analyzes it, and cost an alert storm dearly.
+		IngestBegin: "SET LOCAL plan_cache_mode = force_custom_plan; LOCK TABLE alerts IN SHARE ROW EXCLUSIVE MODE",
 	}
 }
 

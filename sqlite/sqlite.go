@@ -47,6 +47,9 @@ func Dialect() sqlstore.Dialect {
 		// write lock, so reads never wait for writers.
 		ReadTx:            sql.TxOptions{ReadOnly: true},
 		IsUniqueViolation: isUniqueViolation,
+		// The driver parses every statement it is given: ingest's hot
+		// statements are prepared once instead.
+		PrepareIngest: true,
 	}
 }
 

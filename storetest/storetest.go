@@ -36,6 +36,8 @@ var Start = time.Date(2025, 3, 10, 14, 0, 0, 123456789, time.UTC)
 // and runs in parallel with the others.
 func Run(t *testing.T, newDB NewDatabase) {
 	groups := [][]namedTest{declareTests, transitionTests, concurrencyTests, sweepTests, listingTests, tokenTests, policyTests, statsTests}
+	groups = append(groups, integrationTests, ingestTests, groupingTests, refireTests, ingestConcurrencyTests, falsePositiveTests)
+	groups = append(groups, oncallTests)
 	for _, group := range groups {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {

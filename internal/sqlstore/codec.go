@@ -17,6 +17,7 @@ var (
 		"impact_started_at", "detected_at", "declared_at", "acknowledged_at", "acknowledged_by",
 		"resolved_at", "commander", "responders", "root_cause", "customer_impact",
 		"false_positive", "drill", "policy_revision", "checklist", "version", "updated_at",
+		"false_positive_reason",
 	}
 	incidentColumns   = "id, " + strings.Join(writableColumns, ", ")
 	insertIncidentSQL = "INSERT INTO incidents (" + strings.Join(writableColumns, ", ") + ") VALUES (" +
@@ -40,7 +41,7 @@ func scanIncident(sc scanner) (*arqir.Incident, error) {
 		&inc.Detection.Kind, &inc.Detection.Source, &impact, &detected, &declared,
 		&acked, &inc.AcknowledgedBy, &resolved, &inc.Commander, &responders,
 		&inc.RootCause, &inc.CustomerImpact, &inc.FalsePositive, &inc.Drill,
-		&policyRevision, &checklist, &inc.Version, &updated)
+		&policyRevision, &checklist, &inc.Version, &updated, &inc.FalsePositiveReason)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +76,7 @@ func incidentValues(inc *arqir.Incident) ([]any, error) {
 		micros(inc.ImpactStartedAt), micros(inc.DetectedAt), micros(inc.DeclaredAt), nullMicros(inc.AcknowledgedAt), inc.AcknowledgedBy,
 		nullMicros(inc.ResolvedAt), inc.Commander, string(responders), inc.RootCause, inc.CustomerImpact,
 		inc.FalsePositive, inc.Drill, revision, string(checklist), inc.Version, micros(inc.UpdatedAt),
+		inc.FalsePositiveReason,
 	}, nil
 }
 

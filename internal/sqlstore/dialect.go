@@ -40,6 +40,16 @@ type Dialect struct {
 	ReadTx sql.TxOptions
 	// IsUniqueViolation reports whether err is a unique constraint violation.
 	IsUniqueViolation func(err error) bool
+	// PrepareIngest keeps ingest's statements prepared for the store's
+	// life. For drivers that parse every statement anew (modernc SQLite);
+	// pgx caches prepared statements per connection by itself, and
+	// preparing on another connection would wait for the table lock the
+	// batch holds.
+	PrepareIngest bool
+	// IngestBegin, when set, runs first in every ingest transaction (one
+	// round trip, no arguments): it must make concurrent ingest batches of
+	// other processes queue, as TableLock does for the alerts table.
+	IngestBegin string
 }
 
 // rebind rewrites "?" placeholders for the dialect. Quoted literals are left

@@ -145,8 +145,6 @@ func (s *Store) loadChildren(ctx context.Context, x querier, incs []*arqir.Incid
 	return nil
 }
 
-
-
 func notFound(id arqir.IncidentID) error {
 	return arqir.Errorf(arqir.ENOTFOUND, "%s does not exist: check the incident ID", id)
 }

@@ -27,18 +27,30 @@ type Store struct {
 	now   func() time.Time
 	rules atomic.Pointer[arqir.Rules]
 
+	// oncall is the on-call part of the active policy (oncall_rules.go).
+	oncall atomic.Pointer[arqir.OnCallRules]
+
 	// writer is a one-slot semaphore held by a write transaction when the
 	// dialect serialises writes (see Dialect.SerializeWrites).
 	writer chan struct{}
 
 	// bound caches rebound statements: the same few queries run on every request.
 	bound sync.Map // string → string
+	// stmts caches the prepared statements of ingest (ingest_stmt.go).
+	stmts sync.Map // rebound query → *sql.Stmt
 
 	// migrations reads the schema version for Ping; built on first use.
 	migrations struct {
 		once sync.Once
 		p    *goose.Provider
 		err  error
+	}
+
+	// ingest is the group-commit goroutine of Ingest (ingest_committer.go).
+	ingest struct {
+		once sync.Once // starts it
+		stop sync.Once // stops it
+		c    atomic.Pointer[committerState]
 	}
 }
 
@@ -77,7 +89,12 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close releases the database after the ingest committer, if it runs, has
+// committed its current batch.
+func (s *Store) Close() error {
+	s.stopCommitter()
+	return s.db.Close()
+}
 
 // querier is what *sql.DB and *sql.Tx have in common.
 type querier interface {

@@ -55,6 +55,11 @@ func (s *Store) SweepDeadlines(ctx context.Context, now time.Time) (int, error) 
 		}
 		after = due[len(due)-1]
 	}
+	// The scheduler's tick also forgets expired ingest request keys, a
+	// bounded number at a time (ingest_requests.go).
+	if _, err := s.SweepIngestRequests(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return breached, fmt.Errorf("sweep deadlines: %w", errors.Join(errs...))
 	}

@@ -10,13 +10,20 @@ import (
 )
 
 // Dump is the whole database as the store reads it, as indented JSON: every
-// incident with its timeline, every token and every policy revision. A test
-// takes one before a request that must be refused and checks with Unchanged
-// that the request changed nothing.
+// incident with its timeline, every token, every policy revision, every
+// integration and every alert. A test takes one before a request that must
+// be refused and checks with Unchanged that the request changed nothing.
 //
 // It leaves out when tokens were last used: authenticating records that
 // (at most once a minute per token), refused request or not, by design.
 func (s *Server) Dump(t testing.TB) string {
+	t.Helper()
+	return DumpStore(t, s.Store)
+}
+
+// DumpStore is Dump of any store, for tests that run the app themselves
+// (e2e).
+func DumpStore(t testing.TB, store arqir.Store) string {
 	t.Helper()
 	ctx := context.Background()
 	type incidentState struct {
@@ -28,15 +35,17 @@ func (s *Server) Dump(t testing.TB) string {
 		Tokens       []*arqir.Token        `json:"tokens"`
 		Policies     []*arqir.PolicyRecord `json:"policies"`
 		ActivePolicy string                `json:"active_policy_source"`
+		Integrations []*arqir.Integration  `json:"integrations"`
+		Alerts       []*arqir.Alert        `json:"alerts"`
 	}
 	f := arqir.IncidentFilter{Limit: 500}
 	for {
-		page, err := s.Store.Incidents(ctx, f)
+		page, err := store.Incidents(ctx, f)
 		if err != nil {
 			t.Fatalf("dump: %v", err)
 		}
 		for _, inc := range page.Incidents {
-			tl, err := s.Store.Timeline(ctx, inc.ID)
+			tl, err := store.Timeline(ctx, inc.ID)
 			if err != nil {
 				t.Fatalf("dump: %v", err)
 			}
@@ -48,20 +57,35 @@ func (s *Server) Dump(t testing.TB) string {
 		f.Cursor = page.Next
 	}
 	var err error
-	if state.Tokens, err = s.Store.Tokens(ctx); err != nil {
+	if state.Tokens, err = store.Tokens(ctx); err != nil {
 		t.Fatalf("dump: %v", err)
 	}
 	for _, tok := range state.Tokens {
 		tok.LastUsedAt = nil
 	}
-	if state.Policies, err = s.Store.PolicyHistory(ctx); err != nil {
+	if state.Policies, err = store.PolicyHistory(ctx); err != nil {
 		t.Fatalf("dump: %v", err)
 	}
-	active, err := s.Store.ActivePolicy(ctx)
+	active, err := store.ActivePolicy(ctx)
 	if err != nil {
 		t.Fatalf("dump: %v", err)
 	}
 	state.ActivePolicy = string(active.Source)
+	if state.Integrations, err = store.Integrations(ctx); err != nil {
+		t.Fatalf("dump: %v", err)
+	}
+	af := arqir.AlertFilter{Limit: 500}
+	for {
+		page, err := store.Alerts(ctx, af)
+		if err != nil {
+			t.Fatalf("dump: %v", err)
+		}
+		state.Alerts = append(state.Alerts, page.Alerts...)
+		if page.Next == "" {
+			break
+		}
+		af.Cursor = page.Next
+	}
 	b, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {
 		t.Fatalf("dump: %v", err)
@@ -73,7 +97,13 @@ func (s *Server) Dump(t testing.TB) string {
 // before, showing where the dumps part.
 func (s *Server) Unchanged(t testing.TB, before string) {
 	t.Helper()
-	after := s.Dump(t)
+	UnchangedStore(t, s.Store, before)
+}
+
+// UnchangedStore is Unchanged of any store.
+func UnchangedStore(t testing.TB, store arqir.Store, before string) {
+	t.Helper()
+	after := DumpStore(t, store)
 	if after == before {
 		return
 	}

@@ -1,8 +1,9 @@
 // Package testserver runs the real arqir API for the tests of the api,
 // client and cli packages, the way net/http/httptest serves net/http: the
-// handler of package api over a SQLite database in the test's temporary
-// directory, under the embedded default policy, wired by package app exactly
-// as `arqir serve` wires it, with a clock the test moves.
+// handler of package api, and the inbound alert endpoints of
+// ingest/httpingest under /ingest/, over a SQLite database in the test's
+// temporary directory, under the embedded default policy, wired by package
+// app exactly as `arqir serve` wires it, with a clock the test moves.
 //
 // Nothing here is a fake: a message, a page cursor or a refusal a test sees
 // is the one users see. Only tests import this package.
@@ -24,6 +25,7 @@ import (
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/api"
 	"github.com/arqir/arqir/app"
+	"github.com/arqir/arqir/ingest/httpingest"
 )
 
 // Epoch is where the clock starts: a fixed time keeps printed output and
@@ -91,7 +93,10 @@ func New(t testing.TB, configure ...func(*api.Config)) *Server {
 	for _, c := range configure {
 		c(&cfg)
 	}
-	s.Server = httptest.NewServer(api.New(cfg))
+	ingestHandler := httpingest.New(httpingest.Config{
+		Integrations: s.faults, Alerts: s.faults, Logger: logger, Registry: s.Registry, Now: s.clock.Now,
+	})
+	s.Server = httptest.NewServer(app.Mount(api.New(cfg), ingestHandler))
 	t.Cleanup(s.Close)
 	return s
 }
@@ -107,6 +112,12 @@ func firstAdminToken(t testing.TB, banner string) string {
 	}
 	t.Fatalf("the first start printed no admin token:\n%s", banner)
 	return ""
+}
+
+// Token creates another token and returns its secret, e.g. a reporter's.
+func (s *Server) Token(t testing.TB, name string, role arqir.Role) string {
+	t.Helper()
+	return s.token(t, name, role)
 }
 
 func (s *Server) token(t testing.TB, name string, role arqir.Role) string {

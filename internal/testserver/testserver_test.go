@@ -66,12 +66,39 @@ func TestUnchangedCatchesEveryChange(t *testing.T) {
 			_, _, err := s.ApplyPolicy(ctx, "16.1", "sha256:x", testserver.RevisedPolicy("16.1"), "admin")
 			return err
 		},
+		"integration created": func(ctx context.Context, s arqir.Store) error {
+			_, _, err := s.CreateIntegration(ctx, arqir.NewIntegration{Name: "new", Kind: arqir.KindGeneric})
+			return err
+		},
+		"integration rotated": func(ctx context.Context, s arqir.Store) error {
+			_, _, err := s.RotateIntegration(ctx, 1)
+			return err
+		},
+		"integration revoked": func(ctx context.Context, s arqir.Store) error { return s.RevokeIntegration(ctx, 1) },
+		"alert ingested": func(ctx context.Context, s arqir.Store) error {
+			_, err := s.Ingest(ctx, 1, "", []arqir.AlertEvent{{DedupKey: "new", Status: arqir.AlertFiring, Summary: "new"}})
+			return err
+		},
+		"alert repeated": func(ctx context.Context, s arqir.Store) error {
+			_, err := s.Ingest(ctx, 1, "", []arqir.AlertEvent{{DedupKey: "old", Status: arqir.AlertFiring, Summary: "old"}})
+			return err
+		},
+		"alert marked": func(ctx context.Context, s arqir.Store) error {
+			_, err := s.MarkAlertFalsePositive(ctx, 1, "noise", actor)
+			return err
+		},
 	}
 	for name, change := range changes {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := testserver.New(t)
 			if _, err := srv.Store.Declare(t.Context(), arqir.Declaration{Title: "Old", Severity: "SEV2"}, actor); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := srv.Store.CreateIntegration(t.Context(), arqir.NewIntegration{Name: "old", Kind: arqir.KindGeneric}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := srv.Store.Ingest(t.Context(), 1, "", []arqir.AlertEvent{{DedupKey: "old", Status: arqir.AlertFiring, Summary: "old"}}); err != nil {
 				t.Fatal(err)
 			}
 			before := srv.Dump(t)

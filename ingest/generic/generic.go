@@ -1,0 +1,106 @@
+package generic
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/ingest"
+)
+
+// IdempotencyKeyHeader lets a sender name its request, so that its retries
+// are recognised even if the body is re-rendered.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// maxIdempotencyKey bounds the header, in bytes, so that the request key
+// fits ingest.MaxRequestKey.
+const maxIdempotencyKey = 128
+
+// Source reads arqir's generic JSON.
+type Source struct{}
+
+var (
+	_ ingest.Source       = Source{}
+	_ ingest.Verifier     = Source{}
+	_ ingest.ErrorReplier = Source{}
+)
+
+// Kind implements ingest.Source.
+func (Source) Kind() arqir.IntegrationKind { return arqir.KindGeneric }
+
+// Credential implements ingest.Source: "Authorization: Bearer <credential>".
+func (Source) Credential(r *ingest.Request) (string, error) {
+	return ingest.Bearer(r, "the generic integration's credential")
+}
+
+// Parse implements ingest.Source: one alert object, or an array of them
+// accepted all or nothing (a *ingest.BatchError lists every bad item).
+func (Source) Parse(r *ingest.Request, _ *arqir.Integration) (*ingest.Parsed, error) {
+	if err := ingest.CheckMethod(r); err != nil {
+		return nil, err
+	}
+	if err := ingest.CheckContentType(r, false, ""); err != nil {
+		return nil, err
+	}
+	key := ingest.BodyKey(arqir.KindGeneric, r.Body)
+	if k := r.Header.Get(IdempotencyKeyHeader); k != "" {
+		if len(k) > maxIdempotencyKey {
+			return nil, arqir.FieldErrorf(arqir.EINVALID, IdempotencyKeyHeader, "the %s header is over %d bytes", IdempotencyKeyHeader, maxIdempotencyKey)
+		}
+		key = ingest.IDKey(arqir.KindGeneric, k)
+	}
+	trimmed := bytes.TrimLeft(r.Body, " \t\r\n")
+	var events []arqir.AlertEvent
+	switch {
+	case len(trimmed) > 0 && trimmed[0] == '[':
+		var err error
+		if events, err = batch(r.Body); err != nil {
+			return nil, err
+		}
+	case len(trimmed) > 0 && trimmed[0] == '{':
+		ev, err := decodeAlert(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		events = []arqir.AlertEvent{ev}
+	default:
+		if err := ingest.DecodeJSON(r.Body, new(json.RawMessage)); err != nil {
+			return nil, err
+		}
+		return nil, arqir.Errorf(arqir.EINVALID, "the body must be an alert object {…} or an array of them [{…}, …]")
+	}
+	return &ingest.Parsed{Events: events, RequestKey: key, Reply: ingest.DefaultReply}, nil
+}
+
+func batch(body []byte) ([]arqir.AlertEvent, error) {
+	var items []json.RawMessage
+	if err := ingest.DecodeJSON(body, &items); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(items) == 0:
+		return nil, arqir.Errorf(arqir.EUNPROCESSABLE, "the batch is empty: send at least one alert")
+	case len(items) > ingest.MaxAlerts:
+		return nil, ingest.CheckCount("", len(items))
+	}
+	events := make([]arqir.AlertEvent, 0, len(items))
+	var bad []ingest.ItemError
+	for i, raw := range items {
+		ev, err := decodeAlert(raw)
+		if err != nil {
+			bad = append(bad, ingest.ItemError{Index: i, Field: arqir.ErrorField(err), Message: arqir.ErrorMessage(err)})
+			continue
+		}
+		events = append(events, ev)
+	}
+	if len(bad) > 0 {
+		return nil, ingest.NewBatchError(len(items), bad)
+	}
+	return events, nil
+}
+
+// ReplyError implements ingest.ErrorReplier: arqir's error shape plus, for a
+// refused batch, every bad item.
+func (Source) ReplyError(status int, err error) (int, any) {
+	return status, ingest.NewErrorBody(err)
+}

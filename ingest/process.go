@@ -1,0 +1,53 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/arqir/arqir"
+)
+
+// Process runs the parser side of one ingest request in the one safe order:
+// find the credential, authenticate it, verify the signature (sources with
+// a Verifier), then parse. Nothing is parsed for an unauthenticated sender,
+// and a signature is checked over the raw body before the body is trusted.
+//
+// The signing secret given to a Verifier is the integration's own signing
+// secret (IntegrationService.IntegrationSigningSecret), distinct from the
+// credential the sender presents, so a leaked bearer token cannot forge
+// signatures.
+//
+// Returns the errors of Source.Credential, Authenticator, Verifier.Verify and
+// Source.Parse unchanged (a failed signing-secret lookup is internal: the
+// integration was just authenticated).
+func Process(ctx context.Context, src Source, r *Request, auth Authenticator) (*arqir.Integration, *Parsed, error) {
+	cred, err := src.Credential(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := auth.AuthenticateIntegration(ctx, src.Kind(), cred)
+	if err != nil {
+		return nil, nil, err
+	}
+	if in.Kind != src.Kind() {
+		// An authenticator that ignores the kind would let a credential of
+		// one source speak another source's protocol.
+		return nil, nil, fmt.Errorf("authenticate %s integration: got an integration of kind %q", src.Kind(), in.Kind)
+	}
+	if v, ok := src.(Verifier); ok {
+		var secret []byte
+		if _, keyless := src.(KeylessVerifier); !keyless {
+			if secret, err = auth.IntegrationSigningSecret(ctx, in.ID); err != nil {
+				return nil, nil, fmt.Errorf("signing secret of integration %d: %w", in.ID, err)
+			}
+		}
+		if err := v.Verify(ctx, r, in, secret); err != nil {
+			return nil, nil, err
+		}
+	}
+	p, err := src.Parse(r, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return in, p, nil
+}

@@ -1,0 +1,87 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/arqir/arqir"
+)
+
+// Ingest applies the events of one inbound request durably and
+// idempotently. The request is validated here, before it can join a batch,
+// so that a bad request never enters one; then it is queued for the
+// committer (ingest_committer.go), which applies it together with the other
+// requests waiting at that moment in one transaction, and it returns after
+// that transaction committed.
+//
+// If ctx ends first, Ingest returns its error, but the request may still
+// commit: the sender retries with the same request key and is answered
+// from the first result.
+func (s *Store) Ingest(ctx context.Context, integrationID int64, requestKey string, events []arqir.AlertEvent) (*arqir.IngestResult, error) {
+	if err := arqir.ValidateRequestKey(requestKey); err != nil {
+		return nil, err
+	}
+	if err := arqir.ValidateAlertEvents(events); err != nil {
+		return nil, err
+	}
+	// The store keeps microseconds; normalising a copy keeps the caller's
+	// events as they were.
+	evs := slices.Clone(events)
+	for i := range evs {
+		if !evs[i].StartsAt.IsZero() {
+			evs[i].StartsAt = storable(evs[i].StartsAt)
+		}
+		if !evs[i].EndsAt.IsZero() {
+			evs[i].EndsAt = storable(evs[i].EndsAt)
+		}
+	}
+	call := &ingestCall{ctx: ctx, integrationID: integrationID, key: requestKey, events: evs, done: make(chan struct{})}
+	c := s.committer()
+	if c == nil {
+		return nil, errStoreClosed
+	}
+	select {
+	case c.queue <- call:
+	case <-c.quit:
+		return nil, errStoreClosed
+	case <-ctx.Done():
+		return nil, fmt.Errorf("ingest into integration %d: %w", integrationID, ctx.Err())
+	}
+	select {
+	case <-call.done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("ingest into integration %d: %w (the request may still commit: retry it with the same request key)", integrationID, ctx.Err())
+	case <-c.stopped:
+		select {
+		case <-call.done:
+		default:
+			return nil, errStoreClosed
+		}
+	}
+	if call.err != nil {
+		return nil, fmt.Errorf("ingest into integration %d: %w", integrationID, call.err)
+	}
+	return call.res, nil
+}
+
+var errStoreClosed = errors.New("the store is closed: ingest was not applied")
+
+// ingestCall is one Ingest request on its way through the committer.
+type ingestCall struct {
+	ctx           context.Context
+	integrationID int64
+	key           string
+	events        []arqir.AlertEvent
+	done          chan struct{} // closed when res or err is set
+
+	res *arqir.IngestResult
+	err error
+}
+
+// finish hands the outcome to the waiting caller.
+func (c *ingestCall) finish(res *arqir.IngestResult, err error) {
+	c.res, c.err = res, err
+	close(c.done)
+}

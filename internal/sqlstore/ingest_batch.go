@@ -1,0 +1,162 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/routing"
+)
+
+// batch is the state of one ingest transaction: what it read, and what its
+// calls changed in memory before it is written. The calls are applied in
+// queue order against this state, so a later request sees what an earlier
+// one did (a repeat of an alert created two requests before is a repeat),
+// and the database sees one set-wise write per table at the end.
+type batch struct {
+	s     *Store
+	ctx   context.Context
+	tx    *sql.Tx
+	now   time.Time
+	rules arqir.Rules
+
+	integrations map[int64]*arqir.Integration   // nil value: unknown
+	keys         map[requestKey]*keyEntry       // request keys seen, stored or earlier in the batch
+	alerts       map[alertKey]*alertState       // nil value: no such alert in the database
+	groups       map[string]*groupState         // nil value: the group has no incident yet
+	incidents    map[arqir.IncidentID]*incState // loaded with their rows locked
+	loadedIncs   []*incState                    // the same, in load order
+	decisions    map[eventRef]routing.Decision  // routing computed while prefetching
+
+	// What the calls changed, in order of first change; the undo log
+	// truncates these when a call fails.
+	dirtyAlerts []*alertState
+	touchedIncs []*incState // stored incidents with new events
+	newIncs     []*incState
+	dirtyGroups []string
+
+	call int      // sequence number of the call being applied
+	undo *undoLog // what the current call changed
+}
+
+// alertKey identifies an alert: unique per integration.
+type alertKey struct {
+	integration int64
+	dedup       string
+}
+
+// requestKey identifies an idempotent request: unique per integration.
+type requestKey struct {
+	integration int64
+	key         string
+}
+
+// eventRef is one event of one call.
+type eventRef struct {
+	call  *ingestCall
+	event int
+}
+
+// alertState is an alert as the batch sees it.
+type alertState struct {
+	a      arqir.Alert
+	inc    *incState // the incident of its latest firing episode, once loaded; else a.IncidentID
+	stored bool      // a row exists
+	dirty  bool      // needs writing
+	full   bool      // an indexed column changed (status, incident): not a mere repeat
+	saved  int       // the call that last saved it to the undo log
+}
+
+// incState is an incident as the batch sees it.
+type incState struct {
+	inc    *arqir.Incident
+	stored bool
+	// The row as read, to write only what changed.
+	readVersion int
+	services    []string
+	deadlines   []arqir.Deadline
+
+	total, firing         int            // its alerts, and how many of them fire
+	readTotal, readFiring int            // the counts as read, to write only changes
+	events                []pendingEvent // to append to its timeline
+	changed               bool           // stored and has new events
+	saved                 int
+}
+
+// pendingEvent is a timeline event waiting for the write; alert names the
+// alert it is about, whose ID a new alert only has after the write.
+type pendingEvent struct {
+	ev    arqir.TimelineEvent
+	alert *alertState
+}
+
+// groupState is the latest incident of an alert group.
+type groupState struct {
+	incID arqir.IncidentID
+	inc   *incState // once loaded
+}
+
+// outcome is what one call gets when the batch commits.
+type outcome struct {
+	res *arqir.IngestResult
+	err error
+
+	pending *pendingResult // applied by this call
+	replay  *keyEntry      // answered from an earlier request
+}
+
+// applyCalls applies calls in tx and returns each call's outcome. A call
+// that cannot be applied (unknown integration, a rule it breaks) gets its
+// error in its outcome and changes nothing; the returned error is for what
+// fails the whole transaction (the database refusing a read or write).
+func (s *Store) applyCalls(ctx context.Context, tx *sql.Tx, calls []*ingestCall) ([]outcome, error) {
+	outs := make([]outcome, len(calls))
+	rules, err := s.currentRules()
+	if err != nil {
+		for i := range outs {
+			outs[i].err = err
+		}
+		return outs, nil
+	}
+	if s.d.IngestBegin != "" {
+		// Replicas' batches queue here, so each decides on what the one
+		// before it committed; readers of alerts are not blocked.
+		if _, err := tx.ExecContext(ctx, s.d.IngestBegin); err != nil {
+			return nil, fmt.Errorf("begin an ingest batch: %w", err)
+		}
+	}
+	b := &batch{
+		s: s, ctx: ctx, tx: tx, now: s.clock(), rules: rules,
+		integrations: map[int64]*arqir.Integration{}, keys: map[requestKey]*keyEntry{},
+		alerts: map[alertKey]*alertState{}, groups: map[string]*groupState{},
+		incidents: map[arqir.IncidentID]*incState{}, decisions: map[eventRef]routing.Decision{},
+	}
+	if err := b.prefetch(calls); err != nil {
+		return nil, err
+	}
+	for i, call := range calls {
+		outs[i], err = b.applyCall(call)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := b.write(outs, calls); err != nil {
+		return nil, err
+	}
+	if err := b.finish(outs); err != nil {
+		return nil, err
+	}
+	return outs, nil
+}
+
+// at is the time of a change to an incident: now, unless the incident was
+// already changed later (another replica's clock runs ahead), so that its
+// timeline stays in order.
+func (b *batch) at(is *incState) time.Time {
+	if is.stored && is.inc.UpdatedAt.After(b.now) {
+		return is.inc.UpdatedAt
+	}
+	return b.now
+}

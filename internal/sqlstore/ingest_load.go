@@ -1,0 +1,286 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/routing"
+)
+
+// prefetch reads, with a few set-wise queries, everything the calls will
+// look at: their integrations and request keys, their alerts, and the groups
+// and incidents that alerts firing or resolving will change (found by
+// replaying the calls' statuses in order). Whatever a call needs beyond it
+// (possible only when an earlier call failed and changed the picture) is
+// read on demand.
+func (b *batch) prefetch(calls []*ingestCall) error {
+	var ids []int64
+	for _, c := range calls {
+		if _, ok := b.integrations[c.integrationID]; !ok {
+			b.integrations[c.integrationID] = nil
+			ids = append(ids, c.integrationID)
+		}
+	}
+	if err := b.loadIntegrations(ids); err != nil {
+		return err
+	}
+	var keys []requestKey
+	for _, c := range calls {
+		if c.key != "" && b.active(c) {
+			keys = append(keys, requestKey{c.integrationID, c.key})
+		}
+	}
+	if err := b.loadKeys(keys); err != nil {
+		return err
+	}
+	var akeys []alertKey
+	for _, c := range calls {
+		if !b.active(c) || b.keys[requestKey{c.integrationID, c.key}] != nil {
+			continue
+		}
+		for _, ev := range c.events {
+			k := alertKey{c.integrationID, ev.DedupKey}
+			if _, ok := b.alerts[k]; !ok {
+				b.alerts[k] = nil
+				akeys = append(akeys, k)
+			}
+		}
+	}
+	if err := b.loadAlerts(akeys); err != nil {
+		return err
+	}
+
+	// Replay the statuses: a firing event of an unknown or resolved alert
+	// needs its group's incident (and its own); a resolve of a firing
+	// alert needs its incident.
+	status := map[alertKey]arqir.AlertStatus{}
+	for k, st := range b.alerts {
+		if st != nil {
+			status[k] = st.a.Status
+		}
+	}
+	groups, incs := map[string]bool{}, map[arqir.IncidentID]bool{}
+	for _, c := range calls {
+		in := b.integrations[c.integrationID]
+		if !b.active(c) || b.keys[requestKey{c.integrationID, c.key}] != nil {
+			continue
+		}
+		for i, ev := range c.events {
+			k := alertKey{c.integrationID, ev.DedupKey}
+			cur := status[k]
+			if ev.Status == arqir.AlertFiring && cur != arqir.AlertFiring {
+				d := routing.Decide(b.rules, in, ev)
+				b.decisions[eventRef{c, i}] = d
+				groups[d.GroupKey] = true
+			}
+			if st := b.alerts[k]; st != nil && st.a.IncidentID != nil && (ev.Status == arqir.AlertFiring) != (cur == arqir.AlertFiring) {
+				incs[*st.a.IncidentID] = true
+			}
+			status[k] = ev.Status
+		}
+	}
+	ids2, err := b.loadGroups(slices.Collect(maps.Keys(groups)))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids2 {
+		incs[id] = true
+	}
+	return b.loadIncidents(slices.Sorted(maps.Keys(incs)))
+}
+
+// active reports whether the call's integration exists and is not revoked.
+func (b *batch) active(c *ingestCall) bool {
+	in := b.integrations[c.integrationID]
+	return in != nil && in.Active()
+}
+
+func (b *batch) loadIntegrations(ids []int64) error {
+	err := b.queryIn(`SELECT `+integrationColumns+` FROM integrations WHERE id IN `, "", nil, anys(ids), func(rows *sql.Rows) error {
+		in, err := scanIntegration(rows)
+		if err == nil {
+			b.integrations[in.ID] = in
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read integrations: %w", err)
+	}
+	return nil
+}
+
+// loadAlerts reads alerts by key; keys without a row stay nil in b.alerts.
+func (b *batch) loadAlerts(keys []alertKey) error {
+	byIntegration := map[int64][]any{}
+	for _, k := range keys {
+		b.alerts[k] = nil
+		byIntegration[k.integration] = append(byIntegration[k.integration], k.dedup)
+	}
+	for id, dedups := range byIntegration {
+		err := b.queryIn(`SELECT `+alertColumns+` FROM alerts WHERE integration_id = ? AND dedup_key IN `, "", []any{id}, dedups, func(rows *sql.Rows) error {
+			a, err := scanAlert(rows)
+			if err == nil {
+				b.alerts[alertKey{a.IntegrationID, a.DedupKey}] = &alertState{a: *a, stored: true}
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("read alerts: %w", err)
+		}
+	}
+	return nil
+}
+
+// loadGroups reads the latest incident of groups and returns their IDs;
+// groups without a row stay nil in b.groups.
+func (b *batch) loadGroups(keys []string) ([]arqir.IncidentID, error) {
+	var ids []arqir.IncidentID
+	for _, k := range keys {
+		b.groups[k] = nil
+	}
+	err := b.queryIn(`SELECT group_key, incident_id FROM alert_groups WHERE group_key IN `, "", nil, anys(keys), func(rows *sql.Rows) error {
+		var g groupState
+		var key string
+		if err := rows.Scan(&key, &g.incID); err != nil {
+			return err
+		}
+		b.groups[key] = &g
+		ids = append(ids, g.incID)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read alert groups: %w", err)
+	}
+	return ids, nil
+}
+
+// loadIncidents reads incidents with their rows locked (in ID order, so
+// that two writers cannot lock them crosswise), their services and
+// deadlines, and how many alerts each has and how many of them fire.
+func (b *batch) loadIncidents(ids []arqir.IncidentID) error {
+	var todo []any
+	for _, id := range ids {
+		if _, ok := b.incidents[id]; !ok {
+			todo = append(todo, id)
+		}
+	}
+	var incs []*arqir.Incident
+	err := b.queryIn(`SELECT `+incidentColumns+` FROM incidents WHERE id IN `, ` ORDER BY id`+b.s.d.RowLock, nil, todo, func(rows *sql.Rows) error {
+		inc, err := scanIncident(rows)
+		if err == nil {
+			incs = append(incs, inc)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read incidents: %w", err)
+	}
+	for chunk := range slices.Chunk(incs, maxChunk) {
+		if err := b.s.loadChildren(b.ctx, b.tx, chunk); err != nil {
+			return err
+		}
+	}
+	for _, inc := range incs {
+		is := &incState{
+			inc: inc, stored: true, readVersion: inc.Version,
+			services: slices.Clone(inc.Services), deadlines: slices.Clone(inc.Deadlines),
+		}
+		b.incidents[inc.ID] = is
+		b.loadedIncs = append(b.loadedIncs, is)
+	}
+	return b.loadCounts(todo)
+}
+
+// loadCounts reads how many alerts the incidents have and how many fire;
+// an incident no alert ever joined has no row and zero of both.
+func (b *batch) loadCounts(ids []any) error {
+	err := b.queryIn(`SELECT incident_id, total, firing FROM incident_alerts WHERE incident_id IN `, "", nil, ids, func(rows *sql.Rows) error {
+		var id arqir.IncidentID
+		var total, firing int
+		if err := rows.Scan(&id, &total, &firing); err != nil {
+			return err
+		}
+		if is := b.incidents[id]; is != nil {
+			is.total, is.firing = total, firing
+			is.readTotal, is.readFiring = total, firing
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("count the alerts of incidents: %w", err)
+	}
+	return nil
+}
+
+// alert returns the batch's state of an alert, reading it if need be; nil
+// when there is none.
+func (b *batch) alert(k alertKey) (*alertState, error) {
+	if st, ok := b.alerts[k]; ok {
+		return st, nil
+	}
+	if err := b.loadAlerts([]alertKey{k}); err != nil {
+		return nil, err
+	}
+	return b.alerts[k], nil
+}
+
+// incident returns the batch's state of an incident, reading it if need be.
+func (b *batch) incident(id arqir.IncidentID) (*incState, error) {
+	if is, ok := b.incidents[id]; ok {
+		return is, nil
+	}
+	if err := b.loadIncidents([]arqir.IncidentID{id}); err != nil {
+		return nil, err
+	}
+	is := b.incidents[id]
+	if is == nil {
+		return nil, fmt.Errorf("incident %s of an alert or group is missing", id)
+	}
+	return is, nil
+}
+
+// group returns the latest incident of a group, nil if it has none.
+func (b *batch) group(key string) (*incState, error) {
+	g, ok := b.groups[key]
+	if !ok {
+		if _, err := b.loadGroups([]string{key}); err != nil {
+			return nil, err
+		}
+		g = b.groups[key]
+	}
+	if g == nil {
+		return nil, nil
+	}
+	if g.inc == nil {
+		is, err := b.incident(g.incID)
+		if err != nil {
+			return nil, err
+		}
+		g.inc = is
+	}
+	return g.inc, nil
+}
+
+// incidentOf returns the incident of an alert's latest firing episode.
+func (b *batch) incidentOf(st *alertState) (*incState, error) {
+	if st.inc != nil || st.a.IncidentID == nil {
+		return st.inc, nil
+	}
+	is, err := b.incident(*st.a.IncidentID)
+	if err != nil {
+		return nil, err
+	}
+	st.inc = is
+	return is, nil
+}
+
+func anys[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/arqir/arqir"
+)
+
+// Idempotency. A request key is stored with what its request did, in the
+// transaction that applied it; the same key again within
+// arqir.IngestRequestRetention is answered from it and applies nothing. The
+// stored result is the IDs of the request's alerts and incidents: a replay
+// shows those alerts as they are now.
+
+// sweepRequestsBatch bounds how many request keys one sweep forgets, so
+// that a sweep after a long outage is a series of short transactions.
+const sweepRequestsBatch = 5000
+
+// keyEntry is a request key the batch knows.
+type keyEntry struct {
+	stored  *storedResult  // read from the database
+	pending *pendingResult // applied earlier in this batch
+	fresh   bool           // to be stored by this batch
+	call    *ingestCall    // the call that applied it, when fresh
+}
+
+// storedResult is the JSON kept in ingest_requests.result.
+type storedResult struct {
+	Alerts    []int64 `json:"a"`
+	Incidents []int64 `json:"i"`
+}
+
+// loadKeys reads the stored request keys among keys.
+func (b *batch) loadKeys(keys []requestKey) error {
+	byIntegration := map[int64][]any{}
+	for _, k := range keys {
+		byIntegration[k.integration] = append(byIntegration[k.integration], k.key)
+	}
+	for id, ks := range byIntegration {
+		err := b.queryIn(`SELECT request_key, result FROM ingest_requests WHERE integration_id = ? AND request_key IN `, "", []any{id}, ks, func(rows *sql.Rows) error {
+			var key, result string
+			var r storedResult
+			if err := rows.Scan(&key, &result); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(result), &r); err != nil {
+				return fmt.Errorf("decode the result of request %q: %w", key, err)
+			}
+			b.keys[requestKey{id, key}] = &keyEntry{stored: &r}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read request keys: %w", err)
+		}
+	}
+	return nil
+}
+
+// finish turns each call's outcome into its IngestResult, now that every
+// alert and incident has its ID.
+func (b *batch) finish(outs []outcome) error {
+	var ids []int64
+	for _, o := range outs {
+		if o.replay != nil && o.replay.stored != nil {
+			ids = append(ids, o.replay.stored.Alerts...)
+		}
+	}
+	replayed, err := b.alertsByID(ids)
+	if err != nil {
+		return err
+	}
+	for i, o := range outs {
+		switch {
+		case o.pending != nil:
+			outs[i].res = o.pending.result()
+		case o.replay != nil && o.replay.pending != nil:
+			outs[i].res = o.replay.pending.result()
+			outs[i].res.Replayed = true
+		case o.replay != nil:
+			res := &arqir.IngestResult{Alerts: []*arqir.Alert{}, Incidents: []arqir.IncidentID{}, Replayed: true}
+			for _, id := range o.replay.stored.Alerts {
+				if a := replayed[id]; a != nil {
+					res.Alerts = append(res.Alerts, a)
+				}
+			}
+			for _, id := range o.replay.stored.Incidents {
+				res.Incidents = append(res.Incidents, arqir.IncidentID(id))
+			}
+			outs[i].res = res
+		}
+	}
+	return nil
+}
+
+// result is the IngestResult of an applied call.
+func (p *pendingResult) result() *arqir.IngestResult {
+	res := &arqir.IngestResult{Alerts: make([]*arqir.Alert, len(p.alerts)), Incidents: make([]arqir.IncidentID, len(p.incs))}
+	for i, st := range p.alerts {
+		a := p.snaps[i]
+		a.ID = st.a.ID
+		if is := p.snapIncs[i]; is != nil {
+			id := is.inc.ID
+			a.IncidentID = &id
+		}
+		res.Alerts[i] = &a
+	}
+	for i, is := range p.incs {
+		res.Incidents[i] = is.inc.ID
+	}
+	return res
+}
+
+// stored is what ingest_requests keeps of an applied call.
+func (p *pendingResult) stored() storedResult {
+	r := storedResult{Alerts: make([]int64, len(p.alerts)), Incidents: make([]int64, len(p.incs))}
+	for i, st := range p.alerts {
+		r.Alerts[i] = st.a.ID
+	}
+	for i, is := range p.incs {
+		r.Incidents[i] = int64(is.inc.ID)
+	}
+	return r
+}
+
+// alertsByID reads alerts by ID.
+func (b *batch) alertsByID(ids []int64) (map[int64]*arqir.Alert, error) {
+	out := map[int64]*arqir.Alert{}
+	err := b.queryIn(`SELECT `+alertColumns+` FROM alerts WHERE id IN `, "", nil, anys(ids), func(rows *sql.Rows) error {
+		a, err := scanAlert(rows)
+		if err == nil {
+			out[a.ID] = a
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read replayed alerts: %w", err)
+	}
+	return out, nil
+}
+
+// SweepIngestRequests forgets up to sweepRequestsBatch request keys
+// received before now minus the retention.
+func (s *Store) SweepIngestRequests(ctx context.Context, now time.Time) (int, error) {
+	before := micros(storable(now).Add(-arqir.IngestRequestRetention))
+	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM ingest_requests WHERE (integration_id, request_key) IN (
+		SELECT integration_id, request_key FROM ingest_requests WHERE received_at < ? ORDER BY received_at LIMIT ?)`), before, sweepRequestsBatch)
+	if err != nil {
+		return 0, fmt.Errorf("sweep request keys: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sweep request keys: %w", err)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,125 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"math/bits"
+	"slices"
+)
+
+// Prepared statements for ingest. A batch's statements have a row count
+// that varies with the load; preparing a new text each time (SQLite parses
+// it, PostgreSQL plans it and costs a round trip) would be a good part of
+// the work. So multi-row writes are split into power-of-two chunks, and
+// IN lists are padded to a power of two by repeating their last value,
+// which leaves a handful of texts per statement, each prepared once per
+// connection and kept for the store's life.
+
+// maxChunk bounds the rows of one statement: 21 alert columns × 256 stays
+// under SQLite's 32 766 parameters and PostgreSQL's 65 535.
+const maxChunk = 256
+
+// prepared is a statement of ingest run in the batch's transaction:
+// prepared once for the store when the dialect asks for it, else sent as
+// text (and cached by the driver).
+type prepared struct {
+	tx *sql.Tx
+	st *sql.Stmt // nil: send q
+	q  string
+}
+
+func (p prepared) query(ctx context.Context, args ...any) (*sql.Rows, error) {
+	if p.st != nil {
+		return p.st.QueryContext(ctx, args...)
+	}
+	return p.tx.QueryContext(ctx, p.q, args...)
+}
+
+func (p prepared) exec(ctx context.Context, args ...any) (sql.Result, error) {
+	if p.st != nil {
+		return p.st.ExecContext(ctx, args...)
+	}
+	return p.tx.ExecContext(ctx, p.q, args...)
+}
+
+func (p prepared) queryRow(ctx context.Context, args ...any) *sql.Row {
+	if p.st != nil {
+		return p.st.QueryRowContext(ctx, args...)
+	}
+	return p.tx.QueryRowContext(ctx, p.q, args...)
+}
+
+// stmt returns query ready to run in tx, preparing it on first use when
+// the dialect keeps ingest's statements prepared.
+func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (prepared, error) {
+	q := s.q(query)
+	if !s.d.PrepareIngest {
+		return prepared{tx: tx, q: q}, nil
+	}
+	if v, ok := s.stmts.Load(q); ok {
+		return prepared{tx: tx, st: tx.StmtContext(ctx, v.(*sql.Stmt))}, nil
+	}
+	st, err := s.db.PrepareContext(ctx, q)
+	if err != nil {
+		return prepared{}, err
+	}
+	if v, loaded := s.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		st = v.(*sql.Stmt)
+	}
+	return prepared{tx: tx, st: tx.StmtContext(ctx, st)}, nil
+}
+
+// chunks calls fn for consecutive runs of rows whose lengths are powers of
+// two of at most maxChunk: 300 rows are 256 + 32 + 8 + 4.
+func chunks(rows int, fn func(offset, n int) error) error {
+	for off := 0; off < rows; {
+		n := min(maxChunk, 1<<(bits.Len(uint(rows-off))-1))
+		if err := fn(off, n); err != nil {
+			return err
+		}
+		off += n
+	}
+	return nil
+}
+
+// padded returns a copy of vals grown to a power of two by repeating the
+// last value, for an IN list (a repeated value changes nothing there);
+// vals must not be empty.
+func padded(vals []any) []any {
+	out := make([]any, 1<<bits.Len(uint(len(vals)-1)))
+	copy(out, vals)
+	for i := len(vals); i < len(out); i++ {
+		out[i] = vals[len(vals)-1]
+	}
+	return out
+}
+
+// queryIn runs a query whose one IN list, written as "(%s)"-free text
+// around it, gets vals; before are the arguments ahead of the list. The
+// list is cut into chunks of maxChunk and padded, and each chunk's rows go
+// to scan.
+func (b *batch) queryIn(head, tail string, before []any, vals []any, scan func(*sql.Rows) error) error {
+	for chunk := range slices.Chunk(vals, maxChunk) {
+		p := padded(chunk)
+		st, err := b.s.stmt(b.ctx, b.tx, head+"("+placeholders(len(p))+")"+tail)
+		if err != nil {
+			return err
+		}
+		rows, err := st.query(b.ctx, append(slices.Clip(before), p...)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package storetest
+
+import (
+	"strings"
+	"time"
+
+	"github.com/arqir/arqir"
+)
+
+var groupingTests = []namedTest{
+	{name: "D_AlertsOfAGroupShareOneIncident", fn: testGrouping},
+	{name: "D_AGroupInOneRequestOpensOneIncident", fn: testGroupingOneRequest},
+	{name: "D_DifferentGroupsOpenDifferentIncidents", fn: testGroupingDistinct},
+	{name: "C3_AllAlertsResolvedKeepsSev1Open", fn: testAllResolvedNoAutoResolve},
+	{name: "D_AllAlertsResolvedAutoResolvesWhenThePolicySays", fn: testAutoResolve},
+	{name: "D3_RoutedSeverityAndService", fn: testRouting},
+}
+
+// Three alerts of one group (same alertname and service, different
+// instances) attach to one incident; impact starts with the earliest.
+func testGrouping(e *env) {
+	in := e.prom()
+	var inc arqir.IncidentID
+	for i, offset := range []time.Duration{-2 * time.Minute, -9 * time.Minute, -5 * time.Minute} {
+		e.clock.Advance(time.Second)
+		ev := at(firing(key(i), "alertname", "HighLatency", "service", "search", "instance", key(i)), Start.Add(offset))
+		res := e.ingest(in, "", ev)
+		got := e.incidentOf(res.Alerts[0])
+		if inc == 0 {
+			inc = got
+		} else if got != inc {
+			e.t.Fatalf("alert %d opened %s, want it attached to %s", i, got, inc)
+		}
+	}
+	e.wantIncidents(1, "one group, one incident")
+	if n := e.countKind(inc, arqir.EventAlertAttached); n != 3 {
+		e.t.Fatalf("%d attach events, want 3", n)
+	}
+	got := e.get(inc)
+	equal(e.t, "impact start (the earliest alert)", got.ImpactStartedAt, micro(Start.Add(-9*time.Minute)))
+	equal(e.t, "services", got.Services, []string{"search"})
+	if got.Version != 3 {
+		e.t.Fatalf("version %d, want 3 (declared, then two attachments)", got.Version)
+	}
+	if n := len(e.allAlerts(arqir.AlertFilter{IncidentID: inc})); n != 3 {
+		e.t.Fatalf("the incident has %d alerts, want 3", n)
+	}
+}
+
+func testGroupingOneRequest(e *env) {
+	in := e.prom()
+	res := e.ingest(in, "storm",
+		firing("a", "alertname", "Errors", "service", "api", "pod", "1"),
+		firing("b", "alertname", "Errors", "service", "api", "pod", "2"),
+		firing("c", "alertname", "Errors", "service", "api", "pod", "3"))
+	inc := e.only(res)
+	if len(res.Alerts) != 3 {
+		e.t.Fatalf("%d alerts in the result", len(res.Alerts))
+	}
+	for _, a := range res.Alerts {
+		if e.incidentOf(a) != inc.ID {
+			e.t.Fatalf("alert %s is on %v, want %s", a.DedupKey, a.IncidentID, inc.ID)
+		}
+	}
+	if n := e.countKind(inc.ID, arqir.EventAlertAttached); n != 3 || inc.Version != 1 {
+		e.t.Fatalf("%d attach events at version %d, want 3 at 1", n, inc.Version)
+	}
+}
+
+func testGroupingDistinct(e *env) {
+	in := e.prom()
+	a := e.ingest(in, "", firing("a", "alertname", "Errors", "service", "api"))
+	b := e.ingest(in, "", firing("b", "alertname", "Errors", "service", "web"))
+	c := e.ingest(in, "", firing("c", "alertname", "Latency", "service", "api"))
+	other, _ := e.integration(arqir.KindGeneric, "gen", "")
+	d := e.ingest(other, "", firing("a", "alertname", "Errors", "service", "api"))
+	seen := map[arqir.IncidentID]bool{}
+	for _, r := range []*arqir.IngestResult{a, b, c, d} {
+		seen[e.incidentOf(r.Alerts[0])] = true
+	}
+	if len(seen) != 4 {
+		e.t.Fatalf("%d incidents for four groups (service, alertname and integration differ)", len(seen))
+	}
+}
+
+// SEV1 and SEV2 never resolve by themselves: the timeline says the alerts
+// cleared, and a person confirms the service is restored (C3).
+func testAllResolvedNoAutoResolve(e *env) {
+	in := e.prom()
+	res := e.ingest(in, "", firing("a", "alertname", "Checkout", "team", "payments"), firing("b", "alertname", "Checkout", "team", "payments", "pod", "2"))
+	inc := e.only(res)
+	if inc.Severity != "SEV1" {
+		e.t.Fatalf("severity %s, want SEV1 from the route", inc.Severity)
+	}
+	e.clock.Advance(time.Minute)
+	e.ingest(in, "", resolvedEvent("a"))
+	if n := e.countKind(inc.ID, arqir.EventAlertsResolved); n != 0 {
+		e.t.Fatal("one of two alerts resolved, and the timeline says all did")
+	}
+	e.clock.Advance(time.Minute)
+	e.ingest(in, "", resolvedEvent("b"))
+	got := e.get(inc.ID)
+	if got.Status != arqir.StatusInvestigating || got.ResolvedAt != nil {
+		e.t.Fatalf("a SEV1 incident resolved by itself: %s", got.Status)
+	}
+	events := e.timeline(inc.ID)
+	last := events[len(events)-1]
+	if last.Kind != arqir.EventAlertsResolved || !strings.HasPrefix(last.Message, "All 2 alerts resolved") || last.Data["auto_resolve"] != "false" {
+		e.t.Fatalf("last event = %+v", last)
+	}
+}
+
+func testAutoResolve(e *env) {
+	in := e.prom()
+	inc := e.only(e.ingest(in, "", firing("disk", "alertname", "DiskFilling", "service", "db")))
+	if inc.Severity != "SEV4" {
+		e.t.Fatalf("severity %s, want SEV4 from the route", inc.Severity)
+	}
+	e.clock.Advance(5 * time.Minute)
+	res := e.ingest(in, "", resolvedEvent("disk"))
+	equal(e.t, "changed incidents", res.Incidents, []arqir.IncidentID{inc.ID})
+	got := e.get(inc.ID)
+	switch {
+	case got.Status != arqir.StatusResolved || got.ResolvedAt == nil || !got.ResolvedAt.Equal(micro(Start.Add(5*time.Minute))):
+		e.t.Fatalf("status %s resolved at %v, want RESOLVED now", got.Status, got.ResolvedAt)
+	case got.RootCause != arqir.AutoResolvedRootCause || got.CustomerImpact != arqir.AutoResolvedImpact:
+		e.t.Fatalf("resolution = %q / %q", got.RootCause, got.CustomerImpact)
+	}
+	events := e.timeline(inc.ID)
+	equal(e.t, "the last two events", kinds(events[len(events)-2:]), []string{arqir.EventAlertsResolved, arqir.EventResolved})
+	if r := events[len(events)-1]; r.Actor != arqir.SystemActor.Name {
+		e.t.Fatalf("resolved by %s, want system", r.Actor)
+	}
+}
+
+func testRouting(e *env) {
+	in := e.prom()
+	for _, tc := range []struct {
+		ev       arqir.AlertEvent
+		severity string
+		service  string
+	}{
+		{firing("d3", "alertname", "RequestErrorRate", "service", "api"), "SEV2", "api"},
+		{firing("d1", "alertname", "CPU"), "SEV3", "platform"},
+		{arqir.AlertEvent{DedupKey: "pd", Status: arqir.AlertFiring, Severity: "critical", Summary: "PagerDuty critical"}, "SEV1", "platform"},
+		{firing("route", "alertname", "Anything", "team", "payments"), "SEV1", "checkout"},
+	} {
+		inc := e.only(e.ingest(in, "", tc.ev))
+		if inc.Severity != tc.severity || len(inc.Services) != 1 || inc.Services[0] != tc.service {
+			e.t.Errorf("%s opened %s on %v, want %s on %s", tc.ev.DedupKey, inc.Severity, inc.Services, tc.severity, tc.service)
+		}
+	}
+}
