@@ -247,7 +247,10 @@ func (inc *Incident) Resolve(r Resolution, a Actor, now time.Time) ([]TimelineEv
 	}
 	from := inc.Status
 	inc.Status, inc.ResolvedAt = StatusResolved, &now
-	inc.RootCause, inc.CustomerImpact, inc.FalsePositive = rc, ci, r.FalsePositive
+	// A false-positive verdict given earlier stands (K5): resolving can add
+	// one, never take one away.
+	inc.RootCause, inc.CustomerImpact = rc, ci
+	inc.FalsePositive = inc.FalsePositive || r.FalsePositive
 	// A deadline still running at resolution is moot: neither met nor breached.
 	for i, d := range inc.Deadlines {
 		if d.Pending() {
@@ -282,7 +285,9 @@ func (inc *Incident) Reopen(rules Rules, reason string, a Actor, now time.Time) 
 	}
 	inc.Status, inc.ResolvedAt = StatusInvestigating, nil
 	inc.AcknowledgedAt, inc.AcknowledgedBy = nil, ""
-	inc.RootCause, inc.CustomerImpact, inc.FalsePositive = "", "", false
+	// The false-positive verdict is about the alerts that opened it and
+	// stays; the resolution texts were about the fix that did not hold.
+	inc.RootCause, inc.CustomerImpact = "", ""
 	inc.Deadlines = append(inc.Deadlines, Deadline{Kind: DeadlineResponse, DueAt: now.Add(target)})
 	msg := fmt.Sprintf("Reopened: %s (acknowledge again within %s)", r, target)
 	return []TimelineEvent{newEvent(a, now, EventReopened, msg, map[string]string{"from": string(StatusResolved), "to": string(StatusInvestigating)})}, nil

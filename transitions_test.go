@@ -285,3 +285,22 @@ func TestRoleAllows(t *testing.T) {
 		t.Fatal("role order wrong")
 	}
 }
+
+func TestK5_FalsePositiveVerdictSurvivesResolveAndReopen(t *testing.T) {
+	inc := declare(t, "SEV3")
+	if _, err := inc.MarkFalsePositive("disk alert on a decommissioned host", alice, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inc.Resolve(arqir.Resolution{RootCause: "noise", CustomerImpact: "none"}, alice, t0); err != nil {
+		t.Fatal(err)
+	}
+	if !inc.FalsePositive {
+		t.Fatal("resolving without the flag erased the false-positive verdict")
+	}
+	if _, err := inc.Reopen(testRules(), "it fired again", alice, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if !inc.FalsePositive || inc.FalsePositiveReason == "" {
+		t.Fatal("reopening erased the false-positive verdict")
+	}
+}
