@@ -45,3 +45,29 @@ func BenchmarkShiftsOneYear(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOnCallEmptyRestricted asks "who is on call" of the secondary with
+// nobody who can be on call — none assigned, or everyone deleted — at
+// instants through 2026. Every answer is a gap whose real bounds are
+// searched a horizon either way across a thousand restriction windows, so
+// the cost is that walk's; it was quadratic in the windows.
+func BenchmarkOnCallEmptyRestricted(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		s    rotation.Schedule
+	}{
+		{"unassigned", unassignedSecondary()},
+		{"deleted", deletedSecondary()},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			instants := every(spanFrom, spanFrom.AddDate(1, 0, 0), 7*time.Hour+13*time.Minute)
+			i := 0
+			for b.Loop() {
+				if _, ok := rotation.OnCall(c.s, instants[i%len(instants)]); ok {
+					b.Fatal("someone is on call in a schedule nobody can be on call in")
+				}
+				i++
+			}
+		})
+	}
+}

@@ -21,7 +21,7 @@ var nobody = answer{from: beginning, to: forever}
 // time on day anchor+k·period, so the turn containing t is found from t's
 // local day number and corrected by at most a step when t falls on a handoff
 // day before the handoff time.
-func (l *Layer) at(s *Schedule, zone *time.Location, t time.Time) answer {
+func (l *Layer) at(v *view, t time.Time) answer {
 	n := int64(len(l.Participants))
 	period := l.Rotation.days()
 	if n == 0 || period <= 0 || !l.Handoff.At.valid() {
@@ -29,28 +29,28 @@ func (l *Layer) at(s *Schedule, zone *time.Location, t time.Time) answer {
 	}
 	at := l.Handoff.At.minutes()
 	anchor := l.anchorDay()
-	day := localDay(zone, t)
+	day := localDay(v.zone, t)
 	k := floorDiv(day-anchor, period)
-	start := wallInstant(zone, anchor+k*period, at)
+	start := v.walls.at(anchor+k*period, at)
 	for t.Before(start) {
 		k--
-		start = wallInstant(zone, anchor+k*period, at)
+		start = v.walls.at(anchor+k*period, at)
 	}
-	end := wallInstant(zone, anchor+(k+1)*period, at)
+	end := v.walls.at(anchor+(k+1)*period, at)
 	for !t.Before(end) {
 		k++
-		start, end = end, wallInstant(zone, anchor+(k+1)*period, at)
+		start, end = end, v.walls.at(anchor+(k+1)*period, at)
 	}
 	turn := l.Participants[floorMod(k, n)]
 	a := answer{user: turn, turn: turn, layer: l.Name, from: start, to: end}
 	if r := l.Restriction; r != nil {
-		in, from, to := r.around(zone, t, day)
+		in, from, to := r.around(&v.walls, t, day)
 		if !in {
 			return answer{from: from, to: to}
 		}
 		a.from, a.to = tmax(a.from, from), tmin(a.to, to)
 	}
-	if s.vacant(turn) {
+	if v.vacant(turn) {
 		a.user, a.vacant = "", turn
 	}
 	return a
@@ -75,11 +75,11 @@ func (l *Layer) anchorDay() int64 {
 // start. Windows are ordered and disjoint (each is shorter than the gap to
 // the next day's start), so the last window starting at or before t is the
 // only one that can contain it.
-func (r *Restriction) around(zone *time.Location, t time.Time, day int64) (in bool, from, to time.Time) {
+func (r *Restriction) around(w *walls, t time.Time, day int64) (in bool, from, to time.Time) {
 	var mask uint8
-	for _, w := range r.Weekdays {
-		if w >= time.Sunday && w <= time.Saturday {
-			mask |= 1 << w
+	for _, wd := range r.Weekdays {
+		if wd >= time.Sunday && wd <= time.Saturday {
+			mask |= 1 << wd
 		}
 	}
 	if mask == 0 {
@@ -95,12 +95,12 @@ func (r *Restriction) around(zone *time.Location, t time.Time, day int64) (in bo
 		if !covered(d) {
 			continue
 		}
-		start := r.startOn(zone, d)
+		start := r.startOn(w, d)
 		if t.Before(start) {
 			to = start
 			continue
 		}
-		end := r.endOn(zone, d)
+		end := r.endOn(w, d)
 		if t.Before(end) {
 			return true, start, end
 		}
@@ -113,7 +113,7 @@ func (r *Restriction) around(zone *time.Location, t time.Time, day int64) (in bo
 	if to.Equal(forever) {
 		for d := day + 2; d <= day+9; d++ {
 			if covered(d) {
-				to = r.startOn(zone, d)
+				to = r.startOn(w, d)
 				break
 			}
 		}
@@ -122,15 +122,15 @@ func (r *Restriction) around(zone *time.Location, t time.Time, day int64) (in bo
 }
 
 // startOn returns the start of the window opening on day d.
-func (r *Restriction) startOn(zone *time.Location, d int64) time.Time {
-	return wallInstant(zone, d, r.From.minutes())
+func (r *Restriction) startOn(w *walls, d int64) time.Time {
+	return w.at(d, r.From.minutes())
 }
 
 // endOn returns the end of the window opening on day d; a To at or before
 // From ends the window the next day, and 24:00 is the next day's midnight.
-func (r *Restriction) endOn(zone *time.Location, d int64) time.Time {
+func (r *Restriction) endOn(w *walls, d int64) time.Time {
 	if r.To.minutes() <= r.From.minutes() {
 		d++
 	}
-	return wallInstant(zone, d, r.To.minutes())
+	return w.at(d, r.To.minutes())
 }

@@ -10,6 +10,7 @@ type view struct {
 	*Schedule
 	zone      *time.Location
 	overrides []bounded
+	walls     walls // wall-clock instants in zone, remembered across pieces
 }
 
 // bounded is an override's range as instants and its index in
@@ -39,6 +40,7 @@ func (s *Schedule) prepare() *view {
 	if v.zone == nil {
 		v.zone = time.UTC // only an invalid schedule; Validate reports it
 	}
+	v.walls.zone = v.zone
 	v.overrides = make([]bounded, 0, len(s.Overrides))
 	for i := range s.Overrides {
 		o := &s.Overrides[i]
@@ -86,7 +88,7 @@ func (v *view) pieceAt(t time.Time) answer {
 	base := answer{from: from.time(), to: to.time()}
 	for i := len(v.Layers) - 1; i >= 0; i-- {
 		l := &v.Layers[i]
-		a := override(active, l.Name, l.at(v.Schedule, v.zone, t))
+		a := override(active, l.Name, l.at(v, t))
 		base.from, base.to = tmax(base.from, a.from), tmin(base.to, a.to)
 		if a.user != "" {
 			a.from, a.to = base.from, base.to

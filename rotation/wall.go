@@ -57,6 +57,44 @@ func wallInstant(zone *time.Location, day int64, min int) time.Time {
 	return start.UTC()
 }
 
+// wallMemoBits sizes the memory of walls: 32 entries, several times what
+// one piece asks for.
+const (
+	wallMemoBits = 5
+	wallMemoSize = 1 << wallMemoBits
+)
+
+// walls is wallInstant for one zone with a memory of recent answers. One
+// question walks time forward or back piece by piece, and neighbouring
+// pieces ask for the same turn starts and restriction windows again (a
+// window's start ends the gap before it and then starts its own piece), so
+// remembering them saves most of the zone lookups of a long walk.
+type walls struct {
+	zone *time.Location
+	memo [wallMemoSize]wallMemo
+}
+
+// wallMemo is one remembered answer: minute min of local day `day` is the
+// unix second sec. set tells a used entry from the zero one.
+type wallMemo struct {
+	day int64
+	min int32
+	set bool
+	sec int64
+}
+
+// at returns wallInstant(w.zone, day, min). The entry is picked by
+// Fibonacci hashing of the (day, minute) key; a different key in it is
+// simply replaced.
+func (w *walls) at(day int64, min int) time.Time {
+	key := uint64(day)*1441 + uint64(min) // one per (day, 00:00–24:00)
+	m := &w.memo[key*0x9e3779b97f4a7c15>>(64-wallMemoBits)]
+	if !m.set || m.day != day || m.min != int32(min) {
+		*m = wallMemo{day: day, min: int32(min), set: true, sec: wallInstant(w.zone, day, min).Unix()}
+	}
+	return time.Unix(m.sec, 0).UTC()
+}
+
 func tmax(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a

@@ -58,9 +58,7 @@ func rotationSchedule(rule arqir.ScheduleRule, participants []string, anchor rot
 		Handoff:      rotation.HandoffTime{Weekday: rule.HandoffWeekday, At: rotation.Clock{Hour: rule.HandoffHour, Minute: rule.HandoffMinute}},
 		Anchor:       anchor,
 	}
-	// A restriction only says when the participants are on call; with
-	// nobody to rotate it would cut a year-long gap into hundreds of parts.
-	if r := rule.Restriction; r != nil && len(participants) > 0 {
+	if r := rule.Restriction; r != nil {
 		layer.Restriction = &rotation.Restriction{
 			Weekdays: r.Weekdays,
 			From:     rotation.Clock{Hour: r.FromHour, Minute: r.FromMinute},

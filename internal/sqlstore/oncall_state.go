@@ -158,8 +158,13 @@ func (st *scheduleState) build(extra ...*arqir.Override) (rotation.Schedule, err
 		sched, _ = sched.Without(h)
 	}
 	if len(st.participants) > 0 && !slices.ContainsFunc(st.participants, func(h string) bool { return !st.deleted(h) }) {
-		// Every participant was deleted: nobody can be on call, so the
-		// restriction only splits the gap (see rotationSchedule).
+		// Every participant was deleted: the schedule is evaluated without
+		// its restriction, as it always has been. This is no longer needed
+		// for speed (rotation walks a restricted gap in linear time); it
+		// is kept because it shapes the answer: the gap is one part per
+		// turn naming the deleted user (no "outside the hours" parts), and
+		// an override covering a deleted user covers their whole turn, not
+		// only the restriction's hours as when some participants remain.
 		sched.Layers[0].Restriction = nil
 	}
 	return sched, nil
