@@ -92,16 +92,24 @@ func (a *Alert) refresh(ev AlertEvent, now time.Time) {
 	if s := strings.TrimSpace(ev.Summary); s != "" {
 		a.Summary = s
 	}
-	if len(ev.Labels) > 0 {
+	labels, annotations, links := ev.Replaces()
+	if labels {
 		a.Labels = cloneMap(ev.Labels)
 	}
-	if len(ev.Annotations) > 0 {
+	if annotations {
 		a.Annotations = cloneMap(ev.Annotations)
 	}
-	if len(ev.Links) > 0 {
+	if links {
 		a.Links = slices.Clone(ev.Links)
 	}
 	a.LastSeenAt = now
+}
+
+// Replaces says which of a stored alert's lists a repeat, resolve or new
+// firing of this event replaces: those it carries (non-empty). A store that
+// keeps the lists encoded uses it to know which encodings changed.
+func (ev AlertEvent) Replaces() (labels, annotations, links bool) {
+	return len(ev.Labels) > 0, len(ev.Annotations) > 0, len(ev.Links) > 0
 }
 
 // startTime is when the condition began: the sender's time, unless it is

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
@@ -61,11 +62,13 @@ func Dialect() sqlstore.Dialect {
 		// them see one snapshot.
 		ReadTx:            sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 		IsUniqueViolation: isUniqueViolation,
-		// Ingest batches of all replicas queue on the alerts table. Their
-		// statements are planned for each execution: a plan cached while a
-		// table was nearly empty (a sequential scan) would otherwise stay
-		// until autovacuum analyzes it, and cost an alert storm dearly.
-		IngestBegin: "SET LOCAL plan_cache_mode = force_custom_plan; LOCK TABLE alerts IN SHARE ROW EXCLUSIVE MODE",
+		// Ingest batches of all replicas queue on the alerts table.
+		IngestBegin: "LOCK TABLE alerts IN SHARE ROW EXCLUSIVE MODE",
+		// Ingest's lookups are planned with their values each time, in
+		// one round trip (an unnamed statement): a plan cached while the
+		// alerts table was nearly empty would scan it whole until
+		// autovacuum analyzed it, and cost an alert storm dearly.
+		LookupOption: pgx.QueryExecModeExec,
 	}
 }
 

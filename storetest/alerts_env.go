@@ -22,8 +22,8 @@ func (e *env) anotherWithAlertRules() arqir.Store {
 	return st
 }
 
-// integration creates an integration, failing the test on error.
-func (e *env) integration(kind arqir.IntegrationKind, name, service string) (*arqir.Integration, arqir.IntegrationSecrets) {
+// newIntegration creates an integration, failing the test on error.
+func (e *env) newIntegration(kind arqir.IntegrationKind, name, service string) (*arqir.Integration, arqir.IntegrationSecrets) {
 	e.t.Helper()
 	n := arqir.NewIntegration{Name: name, Kind: kind, Service: service}
 	if kind == arqir.KindCloudWatch {
@@ -40,7 +40,7 @@ func (e *env) integration(kind arqir.IntegrationKind, name, service string) (*ar
 func (e *env) prom() *arqir.Integration {
 	e.t.Helper()
 	e.useAlertRules()
-	in, _ := e.integration(arqir.KindAlertmanager, "prom", "platform")
+	in, _ := e.newIntegration(arqir.KindAlertmanager, "prom", "platform")
 	return in
 }
 
@@ -56,7 +56,7 @@ func (e *env) ingest(in *arqir.Integration, key string, events ...arqir.AlertEve
 
 // firing is a firing event; labels are name, value pairs.
 func firing(key string, labels ...string) arqir.AlertEvent {
-	return arqir.AlertEvent{DedupKey: key, Status: arqir.AlertFiring, Labels: pairs(labels), Summary: "Alert " + key}
+	return arqir.AlertEvent{DedupKey: key, Status: arqir.AlertFiring, Labels: labelPairs(labels), Summary: "Alert " + key}
 }
 
 // resolvedEvent is a resolve of the alert with the key.
@@ -64,7 +64,8 @@ func resolvedEvent(key string) arqir.AlertEvent {
 	return arqir.AlertEvent{DedupKey: key, Status: arqir.AlertResolved}
 }
 
-func pairs(kv []string) map[string]string {
+// labelPairs makes a map of name, value pairs.
+func labelPairs(kv []string) map[string]string {
 	m := map[string]string{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		m[kv[i]] = kv[i+1]
@@ -130,8 +131,8 @@ func (e *env) incidentOf(a *arqir.Alert) arqir.IncidentID {
 	return *a.IncidentID
 }
 
-// at returns an event firing since t.
-func at(ev arqir.AlertEvent, t time.Time) arqir.AlertEvent {
+// startingAt returns an event firing since t.
+func startingAt(ev arqir.AlertEvent, t time.Time) arqir.AlertEvent {
 	ev.StartsAt = t
 	return ev
 }
@@ -144,7 +145,7 @@ func (e *env) wantIncidents(n int, why string) {
 	}
 }
 
-// ids returns the IDs of alerts.
+// alertIDs returns the IDs of alerts, sorted.
 func alertIDs(as []*arqir.Alert) []int64 {
 	out := make([]int64, len(as))
 	for i, a := range as {
@@ -154,5 +155,5 @@ func alertIDs(as []*arqir.Alert) []int64 {
 	return out
 }
 
-// key returns the i-th test dedup key.
-func key(i int) string { return fmt.Sprintf("alert-%03d", i) }
+// alertKeyN returns the i-th test dedup key.
+func alertKeyN(i int) string { return fmt.Sprintf("alert-%03d", i) }

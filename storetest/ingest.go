@@ -22,7 +22,7 @@ var ingestTests = []namedTest{
 func testIngestOpens(e *env) {
 	in := e.prom()
 	started := Start.Add(-3*time.Minute + 789) // nanoseconds the store drops
-	ev := at(firing("fp-1", "alertname", "CPU", "service", "checkout", "instance", "web-1"), started)
+	ev := startingAt(firing("fp-1", "alertname", "CPU", "service", "checkout", "instance", "web-1"), started)
 	ev.Summary = "CPU above 80% on web-1\nfor 5 minutes"
 	ev.Annotations = map[string]string{"runbook_url": "https://runbooks/cpu"}
 	ev.Links = []string{"http://prometheus/graph"}
@@ -123,7 +123,7 @@ func testIngestReplay(e *env) {
 	e.wantIncidents(2, "a replay opens nothing")
 
 	// The key belongs to the integration: another one's "req-1" is its own.
-	other, _ := e.integration(arqir.KindGeneric, "other", "")
+	other, _ := e.newIntegration(arqir.KindGeneric, "other", "")
 	if res := e.ingest(other, "req-1", firing("fp-1")); res.Replayed {
 		e.t.Fatal("another integration's request key was taken for a replay")
 	}
@@ -136,13 +136,13 @@ func testIngestReplay(e *env) {
 
 func testIngestRejections(e *env) {
 	in := e.prom()
-	revoked, _ := e.integration(arqir.KindGeneric, "gone", "")
+	revoked, _ := e.newIntegration(arqir.KindGeneric, "gone", "")
 	if err := e.st.RevokeIntegration(e.ctx, revoked.ID); err != nil {
 		e.t.Fatal(err)
 	}
 	many := map[string]string{}
 	for i := range arqir.MaxAlertLabels + 1 {
-		many[key(i)] = "x"
+		many[alertKeyN(i)] = "x"
 	}
 	ok := firing("ok", "alertname", "CPU")
 	for _, tc := range []struct {
@@ -231,12 +231,12 @@ func testIngestUnknownResolve(e *env) {
 
 func testAlertsListing(e *env) {
 	in := e.prom()
-	other, _ := e.integration(arqir.KindGeneric, "gen", "")
+	other, _ := e.newIntegration(arqir.KindGeneric, "gen", "")
 	var ids []int64
 	for i := range 5 {
-		ids = append(ids, e.ingest(in, "", firing(key(i), "alertname", key(i))).Alerts[0].ID)
+		ids = append(ids, e.ingest(in, "", firing(alertKeyN(i), "alertname", alertKeyN(i))).Alerts[0].ID)
 	}
-	e.ingest(in, "", resolvedEvent(key(0)))
+	e.ingest(in, "", resolvedEvent(alertKeyN(0)))
 	ids = append(ids, e.ingest(other, "", firing("x", "alertname", "X")).Alerts[0].ID)
 
 	var walked []int64
@@ -281,7 +281,7 @@ func testIngestVisible(e *env) {
 	in := e.prom()
 	other := e.anotherWithAlertRules()
 	for i := range 5 {
-		res := e.ingest(in, "", firing(key(i), "alertname", key(i)))
+		res := e.ingest(in, "", firing(alertKeyN(i), "alertname", alertKeyN(i)))
 		a, err := other.Alert(e.ctx, res.Alerts[0].ID)
 		if err != nil {
 			e.t.Fatalf("the replica does not see alert %d: %v", i, err)

@@ -92,7 +92,7 @@ func testConcurrentSameKey(e *env) {
 func testConcurrentGroup(e *env) {
 	in := e.prom()
 	_, errs := e.raceIngest(func(st arqir.Store, i int) (*arqir.IngestResult, error) {
-		return st.Ingest(e.ctx, in.ID, "", []arqir.AlertEvent{firing(key(i), "alertname", "Errors", "service", "api", "pod", key(i))})
+		return st.Ingest(e.ctx, in.ID, "", []arqir.AlertEvent{firing(alertKeyN(i), "alertname", "Errors", "service", "api", "pod", alertKeyN(i))})
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -113,7 +113,7 @@ func testConcurrentGroup(e *env) {
 // integration fail alone and store nothing, the others all commit.
 func testBatchIsolation(e *env) {
 	in := e.prom()
-	gone, _ := e.integration(arqir.KindGeneric, "gone", "")
+	gone, _ := e.newIntegration(arqir.KindGeneric, "gone", "")
 	if err := e.st.RevokeIntegration(e.ctx, gone.ID); err != nil {
 		e.t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func testBatchIsolation(e *env) {
 			if i%2 == 0 {
 				id = gone.ID
 			}
-			return st.Ingest(e.ctx, id, fmt.Sprint(round, "-", i), []arqir.AlertEvent{firing(fmt.Sprint(round, "-", key(i)), "alertname", "E")})
+			return st.Ingest(e.ctx, id, fmt.Sprint(round, "-", i), []arqir.AlertEvent{firing(fmt.Sprint(round, "-", alertKeyN(i)), "alertname", "E")})
 		})
 		for i, err := range errs {
 			if i%2 == 0 {

@@ -23,7 +23,7 @@ func testGrouping(e *env) {
 	var inc arqir.IncidentID
 	for i, offset := range []time.Duration{-2 * time.Minute, -9 * time.Minute, -5 * time.Minute} {
 		e.clock.Advance(time.Second)
-		ev := at(firing(key(i), "alertname", "HighLatency", "service", "search", "instance", key(i)), Start.Add(offset))
+		ev := startingAt(firing(alertKeyN(i), "alertname", "HighLatency", "service", "search", "instance", alertKeyN(i)), Start.Add(offset))
 		res := e.ingest(in, "", ev)
 		got := e.incidentOf(res.Alerts[0])
 		if inc == 0 {
@@ -72,7 +72,7 @@ func testGroupingDistinct(e *env) {
 	a := e.ingest(in, "", firing("a", "alertname", "Errors", "service", "api"))
 	b := e.ingest(in, "", firing("b", "alertname", "Errors", "service", "web"))
 	c := e.ingest(in, "", firing("c", "alertname", "Latency", "service", "api"))
-	other, _ := e.integration(arqir.KindGeneric, "gen", "")
+	other, _ := e.newIntegration(arqir.KindGeneric, "gen", "")
 	d := e.ingest(other, "", firing("a", "alertname", "Errors", "service", "api"))
 	seen := map[arqir.IncidentID]bool{}
 	for _, r := range []*arqir.IngestResult{a, b, c, d} {

@@ -22,7 +22,7 @@ func testRefireOpen(e *env) {
 	e.clock.Advance(time.Minute)
 	e.ingest(in, "", resolvedEvent("fp"))
 	e.clock.Advance(time.Minute)
-	res := e.ingest(in, "", at(firing("fp", "alertname", "CPU"), Start.Add(90*time.Second)))
+	res := e.ingest(in, "", startingAt(firing("fp", "alertname", "CPU"), Start.Add(90*time.Second)))
 	a := res.Alerts[0]
 	if e.incidentOf(a) != inc.ID || a.Count != 2 || a.Status != arqir.AlertFiring || a.ResolvedAt != nil {
 		e.t.Fatalf("re-fired alert = %+v, want firing again on %s with count 2", a, inc.ID)

@@ -88,7 +88,7 @@ func testIntegrationLifeCycle(e *env) {
 
 func testIntegrationRotation(e *env) {
 	e.useAlertRules()
-	in, old := e.integration(arqir.KindPagerDuty, "pd", "billing")
+	in, old := e.newIntegration(arqir.KindPagerDuty, "pd", "billing")
 	e.clock.Advance(time.Hour)
 	fresh, rotated, err := e.st.RotateIntegration(e.ctx, in.ID)
 	if err != nil {
@@ -112,7 +112,7 @@ func testIntegrationRotation(e *env) {
 
 func testIntegrationRevocation(e *env) {
 	e.useAlertRules()
-	in, secrets := e.integration(arqir.KindDatadog, "dd", "web")
+	in, secrets := e.newIntegration(arqir.KindDatadog, "dd", "web")
 	other := e.anotherWithAlertRules()
 	if _, err := other.AuthenticateIntegration(e.ctx, arqir.KindDatadog, secrets.Credential); err != nil {
 		e.t.Fatal(err)
@@ -136,14 +136,14 @@ func testIntegrationRevocation(e *env) {
 		e.t.Fatalf("after two revocations: %+v, %v; want the first revocation time", got, err)
 	}
 	// A revoked integration frees its name.
-	if _, again := e.integration(arqir.KindDatadog, "dd", "web"); again.Credential == secrets.Credential {
+	if _, again := e.newIntegration(arqir.KindDatadog, "dd", "web"); again.Credential == secrets.Credential {
 		e.t.Fatal("the new integration got the old credential")
 	}
 }
 
 func testIntegrationRejections(e *env) {
 	e.useAlertRules()
-	e.integration(arqir.KindAlertmanager, "taken", "")
+	e.newIntegration(arqir.KindAlertmanager, "taken", "")
 	for _, tc := range []struct {
 		name  string
 		n     arqir.NewIntegration
@@ -173,7 +173,7 @@ func testIntegrationRejections(e *env) {
 // The database never holds the credential itself, only its hash.
 func testIntegrationHashOnly(e *env) {
 	e.useAlertRules()
-	_, secrets := e.integration(arqir.KindOpsgenie, "og", "")
+	_, secrets := e.newIntegration(arqir.KindOpsgenie, "og", "")
 	db, ok := e.st.(interface{ DB() *sql.DB })
 	if !ok {
 		e.t.Skip("the store does not expose its database")

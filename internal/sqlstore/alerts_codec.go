@@ -36,22 +36,76 @@ func setExcluded(cols ...string) string {
 	return strings.Join(parts, ", ")
 }
 
+// alertJSON is an alert's labels, annotations and links as stored: JSON
+// text. Ingest keeps them encoded, so that a repeat, the most common write,
+// neither decodes nor encodes what it only passes through.
+type alertJSON struct{ labels, annotations, links string }
+
+// encodeAlertJSON encodes an alert's lists; absent ones are empty.
+func encodeAlertJSON(labels, annotations map[string]string, links []string) (alertJSON, error) {
+	l, err := json.Marshal(nonNilMap(labels))
+	if err != nil {
+		return alertJSON{}, fmt.Errorf("encode alert labels: %w", err)
+	}
+	a, err := json.Marshal(nonNilMap(annotations))
+	if err != nil {
+		return alertJSON{}, fmt.Errorf("encode alert annotations: %w", err)
+	}
+	k, err := json.Marshal(nonNil(links))
+	if err != nil {
+		return alertJSON{}, fmt.Errorf("encode alert links: %w", err)
+	}
+	return alertJSON{string(l), string(a), string(k)}, nil
+}
+
+// decodeInto decodes into a the lists a does not hold yet (nil).
+func (j alertJSON) decodeInto(a *arqir.Alert) error {
+	if a.Labels == nil {
+		if err := json.Unmarshal([]byte(j.labels), &a.Labels); err != nil {
+			return fmt.Errorf("decode the labels of alert %d: %w", a.ID, err)
+		}
+		a.Labels = nonNilMap(a.Labels)
+	}
+	if a.Annotations == nil {
+		if err := json.Unmarshal([]byte(j.annotations), &a.Annotations); err != nil {
+			return fmt.Errorf("decode the annotations of alert %d: %w", a.ID, err)
+		}
+		a.Annotations = nonNilMap(a.Annotations)
+	}
+	if a.Links == nil {
+		if err := json.Unmarshal([]byte(j.links), &a.Links); err != nil {
+			return fmt.Errorf("decode the links of alert %d: %w", a.ID, err)
+		}
+		a.Links = nonNil(a.Links)
+	}
+	return nil
+}
+
 // scanAlert reads one row of alertColumns.
 func scanAlert(sc scanner) (*arqir.Alert, error) {
-	var (
-		a                           arqir.Alert
-		labels, annotations, links  string
-		started, received, lastSeen int64
-		resolved, incident, fpAt    sql.NullInt64
-	)
-	err := sc.Scan(&a.ID, &a.IntegrationID, &a.DedupKey, &a.Source, &a.Status, &a.Summary, &labels, &annotations, &links,
-		&a.Service, &a.Severity, &a.GroupKey, &started, &received, &lastSeen, &resolved,
-		&a.Count, &incident, &a.FalsePositive, &a.FalsePositiveReason, &a.FalsePositiveBy, &fpAt)
+	a, j, err := scanAlertRow(sc)
 	if err != nil {
 		return nil, err
 	}
-	if err := decodeAlertJSON(&a, labels, annotations, links); err != nil {
+	if err := j.decodeInto(a); err != nil {
 		return nil, err
+	}
+	return a, nil
+}
+
+// scanAlertRow reads one row of alertColumns, leaving the lists encoded.
+func scanAlertRow(sc scanner) (*arqir.Alert, alertJSON, error) {
+	var (
+		a                           arqir.Alert
+		j                           alertJSON
+		started, received, lastSeen int64
+		resolved, incident, fpAt    sql.NullInt64
+	)
+	err := sc.Scan(&a.ID, &a.IntegrationID, &a.DedupKey, &a.Source, &a.Status, &a.Summary, &j.labels, &j.annotations, &j.links,
+		&a.Service, &a.Severity, &a.GroupKey, &started, &received, &lastSeen, &resolved,
+		&a.Count, &incident, &a.FalsePositive, &a.FalsePositiveReason, &a.FalsePositiveBy, &fpAt)
+	if err != nil {
+		return nil, alertJSON{}, err
 	}
 	a.StartedAt, a.ReceivedAt, a.LastSeenAt = fromMicros(started), fromMicros(received), fromMicros(lastSeen)
 	a.ResolvedAt, a.FalsePositiveAt = fromNullMicros(resolved), fromNullMicros(fpAt)
@@ -59,43 +113,18 @@ func scanAlert(sc scanner) (*arqir.Alert, error) {
 		id := arqir.IncidentID(incident.Int64)
 		a.IncidentID = &id
 	}
-	return &a, nil
+	return &a, j, nil
 }
 
-func decodeAlertJSON(a *arqir.Alert, labels, annotations, links string) error {
-	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
-		return fmt.Errorf("decode the labels of alert %d: %w", a.ID, err)
-	}
-	if err := json.Unmarshal([]byte(annotations), &a.Annotations); err != nil {
-		return fmt.Errorf("decode the annotations of alert %d: %w", a.ID, err)
-	}
-	if err := json.Unmarshal([]byte(links), &a.Links); err != nil {
-		return fmt.Errorf("decode the links of alert %d: %w", a.ID, err)
-	}
-	a.Labels, a.Annotations, a.Links = nonNilMap(a.Labels), nonNilMap(a.Annotations), nonNil(a.Links)
-	return nil
-}
-
-// appendAlertValues appends the values of alertWriteColumns for a.
-func appendAlertValues(args []any, a *arqir.Alert) ([]any, error) {
-	labels, err := json.Marshal(nonNilMap(a.Labels))
-	if err != nil {
-		return nil, fmt.Errorf("encode alert labels: %w", err)
-	}
-	annotations, err := json.Marshal(nonNilMap(a.Annotations))
-	if err != nil {
-		return nil, fmt.Errorf("encode alert annotations: %w", err)
-	}
-	links, err := json.Marshal(nonNil(a.Links))
-	if err != nil {
-		return nil, fmt.Errorf("encode alert links: %w", err)
-	}
+// appendAlertRow appends the values of alertWriteColumns for a, whose
+// lists are encoded as j.
+func appendAlertRow(args []any, a *arqir.Alert, j alertJSON) []any {
 	var incident sql.NullInt64
 	if a.IncidentID != nil {
 		incident = sql.NullInt64{Int64: int64(*a.IncidentID), Valid: true}
 	}
 	return append(args, a.IntegrationID, a.DedupKey, string(a.Source), string(a.Status), a.Summary,
-		string(labels), string(annotations), string(links), a.Service, a.Severity, a.GroupKey,
+		j.labels, j.annotations, j.links, a.Service, a.Severity, a.GroupKey,
 		micros(a.StartedAt), micros(a.ReceivedAt), micros(a.LastSeenAt), nullMicros(a.ResolvedAt),
-		a.Count, incident, a.FalsePositive, a.FalsePositiveReason, a.FalsePositiveBy, nullMicros(a.FalsePositiveAt)), nil
+		a.Count, incident, a.FalsePositive, a.FalsePositiveReason, a.FalsePositiveBy, nullMicros(a.FalsePositiveAt))
 }

@@ -47,9 +47,16 @@ type Dialect struct {
 	// batch holds.
 	PrepareIngest bool
 	// IngestBegin, when set, runs first in every ingest transaction (one
-	// round trip, no arguments): it must make concurrent ingest batches of
-	// other processes queue, as TableLock does for the alerts table.
+	// round trip, no arguments): it makes concurrent ingest batches of
+	// other processes queue, e.g. by locking the alerts table. Without it
+	// the database must already exclude other writers (SQLite).
 	IngestBegin string
+	// LookupOption, when set, is passed as the first argument of ingest's
+	// lookups (the IN-list SELECTs) so that the driver plans each with its
+	// values instead of a plan cached while a table was nearly empty (a
+	// sequential scan that would stay until the table is analyzed), e.g.
+	// pgx.QueryExecModeExec. Writes keep their cached plans.
+	LookupOption any
 }
 
 // rebind rewrites "?" placeholders for the dialect. Quoted literals are left

@@ -37,7 +37,16 @@ func (s *Store) Ingest(ctx context.Context, integrationID int64, requestKey stri
 			evs[i].EndsAt = storable(evs[i].EndsAt)
 		}
 	}
-	call := &ingestCall{ctx: ctx, integrationID: integrationID, key: requestKey, events: evs, done: make(chan struct{})}
+	// Encoding the lists here, in the caller's goroutine, takes the work
+	// off the one committer.
+	enc := make([]alertJSON, len(evs))
+	for i, ev := range evs {
+		var err error
+		if enc[i], err = encodeAlertJSON(ev.Labels, ev.Annotations, ev.Links); err != nil {
+			return nil, err
+		}
+	}
+	call := &ingestCall{ctx: ctx, integrationID: integrationID, key: requestKey, events: evs, enc: enc, done: make(chan struct{})}
 	c := s.committer()
 	if c == nil {
 		return nil, errStoreClosed
@@ -74,6 +83,7 @@ type ingestCall struct {
 	integrationID int64
 	key           string
 	events        []arqir.AlertEvent
+	enc           []alertJSON   // each event's lists, encoded
 	done          chan struct{} // closed when res or err is set
 
 	res *arqir.IngestResult

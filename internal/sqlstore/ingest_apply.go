@@ -53,6 +53,9 @@ func (b *batch) applyCall(c *ingestCall) (outcome, error) {
 	}
 	b.endCall()
 	for _, st := range p.alerts {
+		if err := st.raw.decodeInto(&st.a); err != nil { // the answer shows them
+			return outcome{}, err
+		}
 		p.snaps = append(p.snaps, st.a)
 		p.snapIncs = append(p.snapIncs, st.inc)
 	}
@@ -74,7 +77,7 @@ func (b *batch) applyEvent(in *arqir.Integration, c *ingestCall, i int) (*alertS
 	switch {
 	case st == nil:
 		d := b.decide(c, i, in)
-		st = &alertState{a: *arqir.NewAlert(in, ev, d.Service, d.Severity, d.GroupKey, b.now), full: true}
+		st = &alertState{a: *arqir.NewAlert(in, ev, d.Service, d.Severity, d.GroupKey, b.now), raw: c.enc[i], full: true}
 		b.createAlert(key, st)
 		b.markAlert(st, true)
 		if ev.Status != arqir.AlertFiring {
@@ -85,11 +88,13 @@ func (b *batch) applyEvent(in *arqir.Integration, c *ingestCall, i int) (*alertS
 	case st.a.Status == ev.Status: // a repeat
 		b.saveAlert(st)
 		st.a.Repeat(ev, b.now)
+		b.replaced(st, ev, c.enc[i])
 		b.markAlert(st, false)
 		return st, nil, nil
 	case ev.Status == arqir.AlertResolved:
 		b.saveAlert(st)
 		st.a.Resolve(ev, b.now)
+		b.replaced(st, ev, c.enc[i])
 		b.markAlert(st, true)
 		is, err := b.resolved(in, st)
 		return st, is, err
@@ -97,9 +102,25 @@ func (b *batch) applyEvent(in *arqir.Integration, c *ingestCall, i int) (*alertS
 		d := b.decide(c, i, in)
 		b.saveAlert(st)
 		st.a.FireAgain(ev, d.Service, d.Severity, d.GroupKey, b.now)
+		b.replaced(st, ev, c.enc[i])
 		b.markAlert(st, true)
 		is, err := b.place(in, st, d.GroupKey)
 		return st, is, err
+	}
+}
+
+// replaced keeps an alert's encoded lists in step with those the event
+// replaced (arqir.AlertEvent.Replaces).
+func (b *batch) replaced(st *alertState, ev arqir.AlertEvent, enc alertJSON) {
+	labels, annotations, links := ev.Replaces()
+	if labels {
+		st.raw.labels = enc.labels
+	}
+	if annotations {
+		st.raw.annotations = enc.annotations
+	}
+	if links {
+		st.raw.links = enc.links
 	}
 }
 
@@ -112,6 +133,9 @@ func (b *batch) applyEvent(in *arqir.Integration, c *ingestCall, i int) (*alertS
 //     and the alert attached;
 //  5. a new incident, which becomes its group's latest.
 func (b *batch) place(in *arqir.Integration, st *alertState, groupKey string) (*incState, error) {
+	if err := st.raw.decodeInto(&st.a); err != nil { // titles and summaries read them
+		return nil, err
+	}
 	own, err := b.incidentOf(st)
 	if err != nil {
 		return nil, err
@@ -170,6 +194,9 @@ func (b *batch) place(in *arqir.Integration, st *alertState, groupKey string) (*
 // incident's alerts fires any more, the incident records it and, if the
 // policy says so for its severity, resolves.
 func (b *batch) resolved(in *arqir.Integration, st *alertState) (*incState, error) {
+	if err := st.raw.decodeInto(&st.a); err != nil {
+		return nil, err
+	}
 	is, err := b.incidentOf(st)
 	if err != nil || is == nil {
 		return nil, err

@@ -61,7 +61,9 @@ type eventRef struct {
 
 // alertState is an alert as the batch sees it.
 type alertState struct {
-	a      arqir.Alert
+	a arqir.Alert
+	// raw is a's lists encoded; a list a holds as nil is not decoded yet.
+	raw    alertJSON
 	inc    *incState // the incident of its latest firing episode, once loaded; else a.IncidentID
 	stored bool      // a row exists
 	dirty  bool      // needs writing

@@ -121,9 +121,9 @@ func (b *batch) loadAlerts(keys []alertKey) error {
 	}
 	for id, dedups := range byIntegration {
 		err := b.queryIn(`SELECT `+alertColumns+` FROM alerts WHERE integration_id = ? AND dedup_key IN `, "", []any{id}, dedups, func(rows *sql.Rows) error {
-			a, err := scanAlert(rows)
+			a, raw, err := scanAlertRow(rows) // decoded only when needed: see alertState.raw
 			if err == nil {
-				b.alerts[alertKey{a.IntegrationID, a.DedupKey}] = &alertState{a: *a, stored: true}
+				b.alerts[alertKey{a.IntegrationID, a.DedupKey}] = &alertState{a: *a, raw: raw, stored: true}
 			}
 			return err
 		})

@@ -106,7 +106,11 @@ func (b *batch) queryIn(head, tail string, before []any, vals []any, scan func(*
 		if err != nil {
 			return err
 		}
-		rows, err := st.query(b.ctx, append(slices.Clip(before), p...)...)
+		args := append(slices.Clip(before), p...)
+		if opt := b.s.d.LookupOption; opt != nil {
+			args = append([]any{opt}, args...)
+		}
+		rows, err := st.query(b.ctx, args...)
 		if err != nil {
 			return err
 		}

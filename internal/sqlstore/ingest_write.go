@@ -173,10 +173,7 @@ func (b *batch) writeAlerts() error {
 func alertArgs(sts []*alertState) ([]any, error) {
 	args := make([]any, 0, len(sts)*len(alertWriteColumns))
 	for _, st := range sts {
-		var err error
-		if args, err = appendAlertValues(args, &st.a); err != nil {
-			return nil, err
-		}
+		args = appendAlertRow(args, &st.a, st.raw)
 	}
 	return args, nil
 }
