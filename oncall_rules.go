@@ -2,6 +2,7 @@ package arqir
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -68,12 +69,34 @@ func (r OnCallRules) UnknownSchedule(name string) error {
 }
 
 // ScheduleRule is the structure of one on-call schedule from the policy:
-// one rotation handing off at a weekday and time in a zone, optionally
-// restricted to a weekly window (O1–O3).
+// one or more layers of rotations, each handing off at a weekday and time
+// in the schedule's zone and optionally restricted to a weekly window
+// (O1–O3).
 type ScheduleRule struct {
 	ID          string // e.g. primary
 	Title       string // e.g. Primary On-Call
 	Description string // e.g. 7 days/week
+	// Layers in ascending priority: a later layer wins wherever it has
+	// someone on call, and outside its restriction the layers below show
+	// through. A schedule the policy writes with a single rotation is one
+	// layer named DefaultLayer. At least one.
+	Layers []LayerRule
+	// Layered says the policy listed the layers (oncall.schedules[].layers)
+	// rather than writing one rotation; it only decides where problems are
+	// reported.
+	Layered bool
+}
+
+// DefaultLayer names the one layer of a schedule written with a single
+// rotation. A policy that later lists layers keeps that layer's
+// participants by naming a layer so.
+const DefaultLayer = "rotation"
+
+// LayerRule is one rotation of a schedule: who rotates is operational data
+// (participants per layer); how is the policy's.
+type LayerRule struct {
+	// Name identifies the layer within its schedule, e.g. business-hours.
+	Name string
 	// Rotation is the length of one turn. Rotations count local calendar
 	// days, so it must be whole days (whole weeks for a weekday handoff).
 	Rotation time.Duration
@@ -84,13 +107,13 @@ type ScheduleRule struct {
 	// HandoffHour and HandoffMinute are the local time turns change.
 	HandoffHour, HandoffMinute int
 	// Zone is the IANA zone of the handoff time; the rotation follows its
-	// daylight-saving changes.
+	// daylight-saving changes. Every layer of a schedule has the same one.
 	Zone *time.Location
-	// Restriction, if set, limits the schedule to a weekly window.
+	// Restriction, if set, limits the layer to a weekly window.
 	Restriction *RestrictionRule
 }
 
-// RestrictionRule is the weekly window a restricted schedule covers, e.g.
+// RestrictionRule is the weekly window a restricted layer covers, e.g.
 // Mon–Fri 09:00–17:00 America/New_York (O2).
 type RestrictionRule struct {
 	Weekdays             []time.Weekday
@@ -100,66 +123,139 @@ type RestrictionRule struct {
 	Zone             *time.Location
 }
 
-// Check reports why the schedule cannot be evaluated exactly, as
-// EUNPROCESSABLE: a rotation that is not whole days, or a restriction read
-// in another zone than the handoff. The policy loads such a schedule; the
-// on-call service refuses it with this message.
-func (s ScheduleRule) Check() error {
-	day := 24 * time.Hour
-	switch {
-	case s.Zone == nil:
-		return FieldErrorf(EUNPROCESSABLE, "rotation.handoff.zone", "schedule %s has no handoff zone: set oncall.schedules[%s].rotation.handoff.zone, e.g. America/New_York", s.ID, s.ID)
-	case s.Rotation <= 0 || s.Rotation%day != 0:
-		return FieldErrorf(EUNPROCESSABLE, "rotation.length", "schedule %s rotates every %s, which is not a whole number of days: turns count local calendar days so that handoffs keep their wall-clock time across daylight saving; use a length such as 1d, 2d or 1w", s.ID, s.Rotation)
-	case s.HasWeekday && s.Rotation%(7*day) != 0:
-		return FieldErrorf(EUNPROCESSABLE, "rotation.handoff.weekday", "schedule %s hands off on %ss but rotates every %s: a weekday handoff needs whole weeks, such as 1w or 2w", s.ID, s.HandoffWeekday, s.Rotation)
-	case s.Restriction != nil && (s.Restriction.Zone == nil || s.Restriction.Zone.String() != s.Zone.String()):
-		rz := "no zone"
-		if s.Restriction.Zone != nil {
-			rz = s.Restriction.Zone.String()
+// Zone is the zone the schedule is read in: its first layer's handoff
+// zone, which Check requires of every layer. Nil without layers.
+func (s ScheduleRule) Zone() *time.Location {
+	if len(s.Layers) == 0 {
+		return nil
+	}
+	return s.Layers[0].Zone
+}
+
+// Layer returns the named layer; "" names the first (the base layer).
+func (s ScheduleRule) Layer(name string) (LayerRule, bool) {
+	for i, l := range s.Layers {
+		if l.Name == name || name == "" && i == 0 {
+			return l, true
 		}
-		return FieldErrorf(EUNPROCESSABLE, "restriction.zone", "schedule %s hands off in %s but restricts its window in %s: one schedule is read in one zone; give the restriction the handoff's zone (%s)", s.ID, s.Zone, rz, s.Zone)
-	case s.Restriction != nil && len(s.Restriction.Weekdays) == 0:
-		return FieldErrorf(EUNPROCESSABLE, "restriction.weekdays", "schedule %s has a restriction with no weekdays, which covers nothing: list the covered days", s.ID)
-	case s.Restriction != nil && s.Restriction.FromHour == s.Restriction.ToHour && s.Restriction.FromMinute == s.Restriction.ToMinute:
-		return FieldErrorf(EUNPROCESSABLE, "restriction.to", "schedule %s has a window from %02d:%02d to %02d:%02d, which covers nothing", s.ID,
-			s.Restriction.FromHour, s.Restriction.FromMinute, s.Restriction.ToHour, s.Restriction.ToMinute)
+	}
+	return LayerRule{}, false
+}
+
+// LayerNames lists the layer names in priority order, lowest first.
+func (s ScheduleRule) LayerNames() []string {
+	out := make([]string, len(s.Layers))
+	for i, l := range s.Layers {
+		out[i] = l.Name
+	}
+	return out
+}
+
+// UnknownLayer is the error for a layer the schedule does not have.
+func (s ScheduleRule) UnknownLayer(name string) error {
+	return FieldErrorf(EUNPROCESSABLE, "layer", "schedule %s has no layer %q: its layers are %s (leave layer out for the first)", s.ID, name, strings.Join(s.LayerNames(), ", "))
+}
+
+// Restricted reports whether some layer is restricted to a window.
+func (s ScheduleRule) Restricted() bool {
+	for _, l := range s.Layers {
+		if l.Restriction != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Check reports why the schedule cannot be evaluated exactly, as
+// EUNPROCESSABLE with the field relative to the schedule's path in the
+// policy: no layers, a rotation that is not whole days, layers or a
+// restriction read in different zones. The policy loads such a schedule;
+// the on-call service refuses it with this message.
+func (s ScheduleRule) Check() error {
+	if len(s.Layers) == 0 {
+		return FieldErrorf(EUNPROCESSABLE, "layers", "schedule %s has no layers: give it a rotation, or list layers under oncall.schedules[%s].layers", s.ID, s.ID)
+	}
+	zone := s.Zone()
+	for i, l := range s.Layers {
+		at := ""
+		if s.Layered {
+			at = fmt.Sprintf("layers[%d].", i)
+		}
+		if err := l.check(s.ID, at, zone); err != nil {
+			return err
+		}
+		if l.Name == "" || slices.IndexFunc(s.Layers, func(o LayerRule) bool { return o.Name == l.Name }) < i {
+			return FieldErrorf(EUNPROCESSABLE, at+"name", "schedule %s has a layer named %q twice or without a name: give each layer its own name", s.ID, l.Name)
+		}
+	}
+	return nil
+}
+
+// check reports why one layer cannot be evaluated exactly; at is its path
+// prefix ("" for the single-rotation form) and zone the schedule's.
+func (l LayerRule) check(schedule, at string, zone *time.Location) error {
+	day := 24 * time.Hour
+	what := "schedule " + schedule
+	if at != "" {
+		what = fmt.Sprintf("layer %s of schedule %s", l.Name, schedule)
+	}
+	r := l.Restriction
+	switch {
+	case l.Zone == nil:
+		return FieldErrorf(EUNPROCESSABLE, at+"rotation.handoff.zone", "%s has no handoff zone: set its rotation.handoff.zone, e.g. America/New_York", what)
+	case l.Zone.String() != zone.String():
+		return FieldErrorf(EUNPROCESSABLE, at+"rotation.handoff.zone", "%s hands off in %s but the schedule's first layer in %s: one schedule is read in one zone; give every layer the same zone (%s)", what, l.Zone, zone, zone)
+	case l.Rotation <= 0 || l.Rotation%day != 0:
+		return FieldErrorf(EUNPROCESSABLE, at+"rotation.length", "%s rotates every %s, which is not a whole number of days: turns count local calendar days so that handoffs keep their wall-clock time across daylight saving; use a length such as 1d, 2d or 1w", what, l.Rotation)
+	case l.HasWeekday && l.Rotation%(7*day) != 0:
+		return FieldErrorf(EUNPROCESSABLE, at+"rotation.handoff.weekday", "%s hands off on %ss but rotates every %s: a weekday handoff needs whole weeks, such as 1w or 2w", what, l.HandoffWeekday, l.Rotation)
+	case r != nil && (r.Zone == nil || r.Zone.String() != l.Zone.String()):
+		rz := "no zone"
+		if r.Zone != nil {
+			rz = r.Zone.String()
+		}
+		return FieldErrorf(EUNPROCESSABLE, at+"restriction.zone", "%s hands off in %s but restricts its window in %s: one schedule is read in one zone; give the restriction the handoff's zone (%s)", what, l.Zone, rz, l.Zone)
+	case r != nil && len(r.Weekdays) == 0:
+		return FieldErrorf(EUNPROCESSABLE, at+"restriction.weekdays", "%s has a restriction with no weekdays, which covers nothing: list the covered days", what)
+	case r != nil && r.FromHour == r.ToHour && r.FromMinute == r.ToMinute:
+		return FieldErrorf(EUNPROCESSABLE, at+"restriction.to", "%s has a window from %02d:%02d to %02d:%02d, which covers nothing", what,
+			r.FromHour, r.FromMinute, r.ToHour, r.ToMinute)
 	}
 	return nil
 }
 
 // Weekly reports whether turns are whole weeks handing off on a weekday.
-func (s ScheduleRule) Weekly() bool {
-	return s.HasWeekday && s.Rotation > 0 && s.Rotation%(7*24*time.Hour) == 0
+func (l LayerRule) Weekly() bool {
+	return l.HasWeekday && l.Rotation > 0 && l.Rotation%(7*24*time.Hour) == 0
 }
 
 // RotationText describes the rotation, e.g. "weekly, Monday 09:00 America/New_York".
-func (s ScheduleRule) RotationText() string {
-	days := int(s.Rotation / (24 * time.Hour))
+func (l LayerRule) RotationText() string {
+	days := int(l.Rotation / (24 * time.Hour))
 	var every string
 	switch {
-	case s.Weekly() && days == 7:
-		every = "weekly, " + s.HandoffWeekday.String()
-	case s.Weekly():
-		every = fmt.Sprintf("every %d weeks, %s", days/7, s.HandoffWeekday)
-	case days == 1 && s.Rotation%(24*time.Hour) == 0:
+	case l.Weekly() && days == 7:
+		every = "weekly, " + l.HandoffWeekday.String()
+	case l.Weekly():
+		every = fmt.Sprintf("every %d weeks, %s", days/7, l.HandoffWeekday)
+	case days == 1 && l.Rotation%(24*time.Hour) == 0:
 		every = "daily,"
-	case s.Rotation%(24*time.Hour) == 0:
+	case l.Rotation%(24*time.Hour) == 0:
 		every = fmt.Sprintf("every %d days,", days)
 	default:
-		every = "every " + s.Rotation.String() + ","
+		every = "every " + l.Rotation.String() + ","
 	}
 	zone := ""
-	if s.Zone != nil {
-		zone = " " + s.Zone.String()
+	if l.Zone != nil {
+		zone = " " + l.Zone.String()
 	}
-	return fmt.Sprintf("%s %02d:%02d%s", every, s.HandoffHour, s.HandoffMinute, zone)
+	return fmt.Sprintf("%s %02d:%02d%s", every, l.HandoffHour, l.HandoffMinute, zone)
 }
 
-// RestrictionText describes the window, e.g. "Mon–Fri 09:00–17:00
-// America/New_York", or "" when the schedule always covers.
-func (s ScheduleRule) RestrictionText() string {
-	r := s.Restriction
+// RestrictionText describes the window, e.g. "Mon,Tue,Wed,Thu,Fri
+// 09:00–17:00 America/New_York", or "" when the layer always covers.
+func (l LayerRule) RestrictionText() string {
+	r := l.Restriction
 	if r == nil {
 		return ""
 	}

@@ -8,22 +8,29 @@ import (
 )
 
 // ScheduleInfo is one schedule as people manage it: the structure from the
-// policy and the participants, anchor and overrides kept by the store.
+// policy and the participants, anchors and overrides kept by the store.
 type ScheduleInfo struct {
 	Name        string `json:"name"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
 	Zone        string `json:"zone"`
+	// Rotation, Restriction, Participants and Anchor describe the first
+	// layer — the whole schedule when it has one layer, as most do; Layers
+	// describes every layer.
+	//
 	// Rotation describes the turns, e.g. "weekly, Monday 09:00 America/New_York".
 	Rotation string `json:"rotation"`
 	// Restriction describes the covered window, e.g. "Mon,Tue,Wed,Thu,Fri
-	// 09:00–17:00 America/New_York"; "" when the schedule always covers.
+	// 09:00–17:00 America/New_York"; "" when the layer always covers.
 	Restriction string `json:"restriction"`
 	// Participants in rotation order.
 	Participants []Participant `json:"participants"`
 	// Anchor is the local date (YYYY-MM-DD) on which the first participant's
 	// turn starts; turns repeat before and after it. "" until assigned.
 	Anchor string `json:"anchor"`
+	// Layers in ascending priority: a later layer wins wherever it has
+	// someone on call.
+	Layers []LayerInfo `json:"layers"`
 	// Overrides that end after now, in start order.
 	Overrides []*Override `json:"overrides"`
 	// UpdatedAt and UpdatedBy say who last set the participants.
@@ -31,6 +38,16 @@ type ScheduleInfo struct {
 	UpdatedBy string     `json:"updated_by"`
 	// Problem explains why the schedule cannot be evaluated, if it cannot.
 	Problem string `json:"problem,omitempty"`
+}
+
+// LayerInfo is one layer of a schedule: its rotation from the policy and
+// the participants and anchor kept by the store.
+type LayerInfo struct {
+	Name         string        `json:"name"`
+	Rotation     string        `json:"rotation"`
+	Restriction  string        `json:"restriction"`
+	Participants []Participant `json:"participants"`
+	Anchor       string        `json:"anchor"`
 }
 
 // Participant is one place in a rotation.
@@ -43,14 +60,38 @@ type Participant struct {
 
 // Participants is the input of assigning a rotation.
 type Participants struct {
+	// Layer names the layer assigned; empty is the first layer.
+	Layer string
 	// Users are handles in rotation order; a user may appear more than once.
-	// Empty unassigns the rotation.
+	// Empty unassigns the layer.
 	Users []string
 	// Anchor is the local date (YYYY-MM-DD) on which Users[0]'s turn starts
-	// at the handoff time. Empty means the most recent handoff date on or
-	// before now, so that Users[0] is on call now.
+	// at the handoff time. Empty keeps the layer's anchor, so that changing
+	// who rotates does not move the turns' dates; a layer assigned for the
+	// first time (or after it was unassigned) is anchored on the most recent
+	// handoff date on or before now, so that Users[0] is on call now.
 	Anchor string
 }
+
+// ParticipantsChange is the answer of assigning a rotation: the schedule
+// as it is now, who was on call just before the change and who is just
+// after it. When the change hands the schedule to someone else at once, a
+// handoff report is made for it at that instant and Handoff is its ID.
+type ParticipantsChange struct {
+	*ScheduleInfo
+	// At is the instant of the change.
+	At time.Time `json:"at"`
+	// Before and After are the shifts in effect at At without and with the
+	// change; a gap when nobody is on call.
+	Before Shift `json:"before"`
+	After  Shift `json:"after"`
+	// Handoff is the ID of the handoff report made for the change, 0 when
+	// the person on call did not change (or nobody took over).
+	Handoff int64 `json:"handoff"`
+}
+
+// OnCallChanged reports whether the change put someone else on call now.
+func (c *ParticipantsChange) OnCallChanged() bool { return c.Before.User != c.After.User }
 
 // MaxParticipants bounds one rotation.
 const MaxParticipants = 200
@@ -82,6 +123,28 @@ type OverrideInput struct {
 
 // MaxOverride bounds how long one override may last.
 const MaxOverride = 366 * 24 * time.Hour
+
+// OverrideStartSkew is how far in the past an override may say it starts:
+// such a start is read as "now" (the clocks of the client and the server
+// differ, and "from now" typed a minute ago is still meant). An earlier
+// start is refused, because it would rewrite who was on call — history that
+// handoff reports and pages already acted on.
+const OverrideStartSkew = time.Minute
+
+// StartFrom returns the input with a start within OverrideStartSkew before
+// now moved to now. Returns EUNPROCESSABLE (field start) for an earlier
+// start.
+func (in OverrideInput) StartFrom(now time.Time) (OverrideInput, error) {
+	switch {
+	case !in.Start.Before(now):
+		return in, nil
+	case !in.Start.Before(now.Add(-OverrideStartSkew)):
+		in.Start = now
+		return in, nil
+	}
+	return in, FieldErrorf(EUNPROCESSABLE, "start", "an override cannot start in the past (%s is before now, %s): who was on call then is history that handoff reports and pages already acted on; start it now or later",
+		in.Start.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+}
 
 // Validate reports an inverted, empty or over-long range and a missing
 // user, as EUNPROCESSABLE. Whether the users exist and whether it overlaps

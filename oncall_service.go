@@ -19,10 +19,12 @@ type PeopleService interface {
 	// user), EUNPROCESSABLE for an empty patch or invalid field.
 	UpdateUser(ctx context.Context, handle string, p UserPatch, a Actor) (*User, error)
 	// DeleteUser removes a user softly: the handle stays reserved, their
-	// turns in rotations become flagged gaps, their overrides and contact
-	// assignments stop applying. Returns ENOTFOUND (also when already
-	// deleted).
-	DeleteUser(ctx context.Context, handle string, a Actor) (*User, error)
+	// overrides and contact assignments stop applying. A user who rotates
+	// in a schedule is removed only with force, and their turns then become
+	// flagged gaps. Returns ENOTFOUND (also when already deleted), ECONFLICT
+	// when the user rotates in a schedule and force is false, naming the
+	// schedules.
+	DeleteUser(ctx context.Context, handle string, force bool, a Actor) (*User, error)
 
 	// CreateTeam adds a team. Returns EUNPROCESSABLE for an invalid field or
 	// an unknown member, ECONFLICT when the name is taken.
@@ -64,22 +66,25 @@ type OnCallService interface {
 	Schedules(ctx context.Context) ([]*ScheduleInfo, error)
 	// Schedule describes one. Returns ENOTFOUND.
 	Schedule(ctx context.Context, name string) (*ScheduleInfo, error)
-	// SetParticipants assigns the rotation. Returns ENOTFOUND (schedule),
-	// EUNPROCESSABLE for an unknown or deleted user, a bad anchor, or a
-	// schedule arqir cannot evaluate.
-	SetParticipants(ctx context.Context, schedule string, p Participants, a Actor) (*ScheduleInfo, error)
-	// AddOverride puts a user on call for a range. Returns ENOTFOUND
+	// SetParticipants assigns the rotation of one layer. A change that puts
+	// someone else on call at once is a handoff at that instant: its report
+	// is made and delivered with the change, once. Returns ENOTFOUND
+	// (schedule), EUNPROCESSABLE for an unknown layer, an unknown or
+	// deleted user, a bad anchor, or a schedule arqir cannot evaluate.
+	SetParticipants(ctx context.Context, schedule string, p Participants, a Actor) (*ParticipantsChange, error)
+	// AddOverride puts a user on call for a range that starts now or later
+	// (a start up to OverrideStartSkew before now is now). Returns ENOTFOUND
 	// (schedule), EUNPROCESSABLE for an unknown user, an inverted range, a
-	// range that ended, or one overlapping another override for the same
+	// start in the past, or one overlapping another override for the same
 	// person.
 	AddOverride(ctx context.Context, schedule string, in OverrideInput, a Actor) (*Override, error)
 	// RemoveOverride deletes an override (both halves of a swap). Returns
 	// ENOTFOUND.
 	RemoveOverride(ctx context.Context, schedule string, id int64, a Actor) error
 	// SwapShifts swaps the shifts starting at a and b: each person covers
-	// the other's. Returns ENOTFOUND (schedule), EUNPROCESSABLE when no
-	// shift starts at a or b, for gaps, the same person, shifts that ended
-	// or overlap an override.
+	// the other's, from now on for a shift in progress. Returns ENOTFOUND
+	// (schedule), EUNPROCESSABLE when no shift starts at a or b, for gaps,
+	// the same person, shifts that ended or overlap an override.
 	SwapShifts(ctx context.Context, schedule string, a, b time.Time, by Actor) ([]*Override, error)
 
 	// WhoIsOnCall answers for one schedule ("" for all) at an instant (zero:

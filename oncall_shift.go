@@ -29,6 +29,8 @@ type ShiftPart struct {
 	End   time.Time `json:"end"`
 	// Source is "rotation", "override" or "gap".
 	Source string `json:"source"`
+	// Layer is, for a rotation part, the layer whose turn it is.
+	Layer string `json:"layer,omitempty"`
 	// Override is the ID of the override that put the user on call.
 	Override int64 `json:"override,omitempty"`
 	// Replaces is who the override covers for; "" if it covers whoever was on.

@@ -1,13 +1,11 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"testing"
 	"time"
 
-	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/internal/testserver"
 )
 
@@ -34,51 +32,6 @@ func (r reply) wantError(t *testing.T, status int, field string) errorReply {
 func addUser(t *testing.T, srv *testserver.Server, handle, name string) {
 	t.Helper()
 	call(t, srv, "POST", "/api/v1/users", srv.Admin, `{"handle":"`+handle+`","name":"`+name+`","time_zone":"America/New_York"}`).wantStatus(t, 201)
-}
-
-// onCallDump is the on-call state as the store reads it: users (deleted
-// ones too), teams, schedules, the contacts directory, calendar feeds and
-// handoff reports. Refused requests must leave it as it was.
-func onCallDump(t *testing.T, srv *testserver.Server) string {
-	t.Helper()
-	ctx := context.Background()
-	st := srv.Store
-	var state struct {
-		Users     []*arqir.User
-		Teams     []*arqir.Team
-		Schedules []*arqir.ScheduleInfo
-		Contacts  *arqir.ContactDirectory
-		Feeds     []*arqir.CalendarFeed
-		Handoffs  [][]*arqir.HandoffReport
-		Notes     [][]arqir.HandoffNote
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("dump: %v", err)
-		}
-	}
-	var err error
-	state.Users, err = st.Users(ctx, true)
-	must(err)
-	state.Teams, err = st.Teams(ctx)
-	must(err)
-	state.Schedules, err = st.Schedules(ctx)
-	must(err)
-	state.Contacts, err = st.Contacts(ctx, time.Time{})
-	must(err)
-	state.Feeds, err = st.CalendarFeeds(ctx)
-	must(err)
-	for _, s := range state.Schedules {
-		h, err := st.Handoffs(ctx, s.Name, 500)
-		must(err)
-		n, err := st.HandoffNotes(ctx, s.Name)
-		must(err)
-		state.Handoffs, state.Notes = append(state.Handoffs, h), append(state.Notes, n)
-	}
-	b, err := json.MarshalIndent(state, "", "  ")
-	must(err)
-	return string(b)
 }
 
 // nyTime is a wall-clock time in New York.

@@ -42,11 +42,7 @@ func (s *server) handleAvailability(w http.ResponseWriter, r *http.Request) erro
 	if err := onlyParams(q, "from", "to"); err != nil {
 		return err
 	}
-	from, err := instant("from", q.Get("from"))
-	if err != nil {
-		return err
-	}
-	to, err := instant("to", q.Get("to"))
+	from, to, err := timeRange(q)
 	if err != nil {
 		return err
 	}

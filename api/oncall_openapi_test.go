@@ -19,7 +19,7 @@ func TestOpenAPIOnCallSchemasMatchTheWireTypes(t *testing.T) {
 		"ContactAssignment": arqir.ContactAssignment{}, "AssignContactRequest": assignContactRequest{},
 		"Shift": arqir.Shift{}, "ShiftPart": arqir.ShiftPart{}, "OnCallAnswer": arqir.OnCallAnswer{}, "OnCall": onCallBody{},
 		"Participant": arqir.Participant{}, "Override": arqir.Override{}, "ScheduleInfo": arqir.ScheduleInfo{}, "Schedules": schedulesBody{},
-		"ParticipantsRequest": participantsRequest{}, "Shifts": shiftsBody{}, "UserShifts": userShiftsBody{},
+		"ParticipantsRequest": participantsRequest{}, "ParticipantsChange": arqir.ParticipantsChange{}, "LayerInfo": arqir.LayerInfo{}, "Shifts": shiftsBody{}, "UserShifts": userShiftsBody{},
 		"OverrideRequest": overrideRequest{}, "SwapRequest": swapRequest{}, "Overrides": overridesBody{},
 		"HandoffNote": arqir.HandoffNote{}, "HandoffNoteRequest": handoffNoteRequest{}, "HandoffNotes": notesBody{},
 		"HandoffIncident": arqir.HandoffIncident{}, "HandoffDeadline": arqir.HandoffDeadline{}, "HandoffActionItems": arqir.HandoffActionItems{},
@@ -39,16 +39,32 @@ func TestOpenAPIOnCallSchemasMatchTheWireTypes(t *testing.T) {
 		for p := range props {
 			documented = append(documented, p)
 		}
-		rt := reflect.TypeOf(v)
-		for i := range rt.NumField() {
-			if name := jsonName(rt.Field(i)); name != "-" {
-				fields = append(fields, name)
-			}
-		}
+		fields = wireFields(reflect.TypeOf(v))
 		slices.Sort(documented)
 		slices.Sort(fields)
 		if !slices.Equal(documented, fields) {
 			t.Errorf("schema %s has properties %v; the Go type has %v", name, documented, fields)
 		}
 	}
+}
+
+// wireFields lists the JSON fields of a struct type, with those of an
+// embedded struct as encoding/json flattens them.
+func wireFields(rt reflect.Type) []string {
+	var out []string
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		if f.Anonymous && f.Tag.Get("json") == "" {
+			t := f.Type
+			if t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			out = append(out, wireFields(t)...)
+			continue
+		}
+		if name := jsonName(f); name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
 }

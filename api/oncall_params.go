@@ -38,6 +38,28 @@ func instant(field, v string) (time.Time, error) {
 	return t, nil
 }
 
+// timeRange reads the ?from= and ?to= of a route answering over a range;
+// absent ones are zero (the store's defaults).
+func timeRange(q url.Values) (from, to time.Time, err error) {
+	if from, err = instant("from", q.Get("from")); err != nil {
+		return from, to, err
+	}
+	to, err = instant("to", q.Get("to"))
+	return from, to, err
+}
+
+// boolParam reads true or false, false when absent.
+func boolParam(q url.Values, name string) (bool, error) {
+	switch v := strings.TrimSpace(q.Get(name)); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, arqir.FieldErrorf(arqir.EINVALID, name, "%s=%q: use true or false", name, v)
+	}
+}
+
 // bodyInstant is instant for a required body field: a missing one is
 // EUNPROCESSABLE, since the request was well-formed.
 func bodyInstant(field, v string) (time.Time, error) {

@@ -9,6 +9,7 @@ import (
 
 // participantsRequest is the body of PUT /api/v1/schedules/{name}/participants.
 type participantsRequest struct {
+	Layer  string   `json:"layer"`
 	Users  []string `json:"users"`
 	Anchor string   `json:"anchor"`
 }
@@ -49,7 +50,8 @@ func (s *server) handleGetSchedule(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// handleSetParticipants assigns a schedule's rotation.
+// handleSetParticipants assigns a layer's rotation and answers the
+// schedule with who was on call before and after the change.
 func (s *server) handleSetParticipants(w http.ResponseWriter, r *http.Request) error {
 	var req participantsRequest
 	if err := decodeJSON(w, r, &req, bodyRequired); err != nil {
@@ -62,11 +64,11 @@ func (s *server) handleSetParticipants(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	info, err := s.store.SetParticipants(r.Context(), r.PathValue("name"), arqir.Participants{Users: req.Users, Anchor: req.Anchor}, a)
+	change, err := s.store.SetParticipants(r.Context(), r.PathValue("name"), arqir.Participants{Layer: req.Layer, Users: req.Users, Anchor: req.Anchor}, a)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, info)
+	writeJSON(w, http.StatusOK, change)
 	return nil
 }
 
@@ -76,11 +78,7 @@ func (s *server) handleScheduleShifts(w http.ResponseWriter, r *http.Request) er
 	if err := onlyParams(q, "from", "to"); err != nil {
 		return err
 	}
-	from, err := instant("from", q.Get("from"))
-	if err != nil {
-		return err
-	}
-	to, err := instant("to", q.Get("to"))
+	from, to, err := timeRange(q)
 	if err != nil {
 		return err
 	}

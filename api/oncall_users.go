@@ -45,13 +45,9 @@ func (s *server) handleListUsers(w http.ResponseWriter, r *http.Request) error {
 	if err := onlyParams(q, "deleted"); err != nil {
 		return err
 	}
-	deleted := false
-	switch q.Get("deleted") {
-	case "", "false":
-	case "true":
-		deleted = true
-	default:
-		return arqir.FieldErrorf(arqir.EINVALID, "deleted", "deleted=%q: use true or false", q.Get("deleted"))
+	deleted, err := boolParam(q, "deleted")
+	if err != nil {
+		return err
 	}
 	users, err := s.store.Users(r.Context(), deleted)
 	if err != nil {
@@ -113,14 +109,23 @@ func (s *server) handleUpdateUser(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// handleDeleteUser removes a user softly and answers the user as deleted:
-// schedules keep answering, with the user's turns flagged as gaps.
+// handleDeleteUser removes a user softly and answers the user as deleted.
+// A user who rotates in a schedule is refused (409) unless ?force=true:
+// schedules then keep answering, with the user's turns flagged as gaps.
 func (s *server) handleDeleteUser(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if err := onlyParams(q, "force"); err != nil {
+		return err
+	}
+	force, err := boolParam(q, "force")
+	if err != nil {
+		return err
+	}
 	a, err := actorOf(r)
 	if err != nil {
 		return err
 	}
-	u, err := s.store.DeleteUser(r.Context(), r.PathValue("handle"), a)
+	u, err := s.store.DeleteUser(r.Context(), r.PathValue("handle"), force, a)
 	if err != nil {
 		return err
 	}

@@ -33,21 +33,20 @@ func onCallRules(p *policy.Policy) arqir.OnCallRules {
 		},
 	}
 	for _, s := range o.Schedules {
-		rule := arqir.ScheduleRule{
-			ID: s.ID, Title: s.Title, Description: s.Description,
-			Rotation:       s.Rotation.Length.Std(),
-			HandoffWeekday: s.Rotation.Handoff.Weekday, HasWeekday: s.Rotation.Handoff.HasWeekday,
-			HandoffHour: s.Rotation.Handoff.Time.Hour, HandoffMinute: s.Rotation.Handoff.Time.Minute,
-			Zone: s.Rotation.Handoff.Zone,
-		}
-		if s.Coverage == policy.CoverageRestricted {
-			x := s.Restriction
-			rule.Restriction = &arqir.RestrictionRule{
-				Weekdays: slices.Clone(x.Weekdays),
-				FromHour: x.From.Hour, FromMinute: x.From.Minute,
-				ToHour: x.To.Hour, ToMinute: x.To.Minute,
-				Zone: x.Zone,
+		rule := arqir.ScheduleRule{ID: s.ID, Title: s.Title, Description: s.Description, Layered: len(s.Layers) > 0}
+		if !rule.Layered {
+			var window *policy.Restriction
+			if s.Coverage == policy.CoverageRestricted {
+				window = &s.Restriction
 			}
+			rule.Layers = []arqir.LayerRule{layerRule(arqir.DefaultLayer, s.Rotation, window)}
+		}
+		for _, l := range s.Layers {
+			var window *policy.Restriction
+			if l.Restricted {
+				window = &l.Restriction
+			}
+			rule.Layers = append(rule.Layers, layerRule(l.Name, l.Rotation, window))
 		}
 		r.Schedules = append(r.Schedules, rule)
 	}
@@ -60,6 +59,26 @@ func onCallRules(p *policy.Policy) arqir.OnCallRules {
 		r.Contacts.Groups = append(r.Contacts.Groups, arqir.ContactGroupRule{ID: g.ID, Title: g.Title, Members: slices.Clone(g.Members)})
 	}
 	return r
+}
+
+// layerRule is one rotation of a policy schedule, restricted to window
+// when it is not nil.
+func layerRule(name string, rot policy.Rotation, window *policy.Restriction) arqir.LayerRule {
+	l := arqir.LayerRule{
+		Name:     name,
+		Rotation: rot.Length.Std(), HandoffWeekday: rot.Handoff.Weekday, HasWeekday: rot.Handoff.HasWeekday,
+		HandoffHour: rot.Handoff.Time.Hour, HandoffMinute: rot.Handoff.Time.Minute,
+		Zone: rot.Handoff.Zone,
+	}
+	if window != nil {
+		l.Restriction = &arqir.RestrictionRule{
+			Weekdays: slices.Clone(window.Weekdays),
+			FromHour: window.From.Hour, FromMinute: window.From.Minute,
+			ToHour: window.To.Hour, ToMinute: window.To.Minute,
+			Zone: window.Zone,
+		}
+	}
+	return l
 }
 
 // onCallProblems lists the schedules of a policy that loads but that the

@@ -119,26 +119,45 @@ func printSchedule(w io.Writer, s *arqir.ScheduleInfo) {
 	loc := zoneOf(s.Zone)
 	row := func(k, v string) { fmt.Fprintf(w, "  %-14s%s\n", k, v) }
 	fmt.Fprintf(w, "%s (%s): %s\n", s.Title, s.Name, s.Description)
-	row("Rotation:", s.Rotation)
-	if s.Restriction != "" {
-		row("Hours:", s.Restriction)
-	}
 	if s.Problem != "" {
 		row("Problem:", s.Problem)
 	}
-	var people []string
-	for _, p := range s.Participants {
-		name := who(p.Handle, p.Name)
-		if p.Deleted {
-			name += " [deleted: a gap]"
-		}
-		people = append(people, name)
+	layers := s.Layers
+	if len(layers) == 0 { // an older server: the schedule is its one layer
+		layers = []arqir.LayerInfo{{Rotation: s.Rotation, Restriction: s.Restriction, Participants: s.Participants, Anchor: s.Anchor}}
 	}
-	if len(people) == 0 {
-		row("Participants:", "none yet: arqir oncall participants --schedule "+s.Name+" HANDLE…")
-	} else {
-		row("Participants:", strings.Join(people, ", "))
-		row("Anchor:", s.Anchor+" (the first participant's turn starts then)")
+	if len(layers) > 1 {
+		names := make([]string, len(layers))
+		for i, l := range layers {
+			names[i] = l.Name
+		}
+		row("Layers:", strings.Join(names, ", ")+" (a later layer wins while it has someone on call)")
+	}
+	for _, l := range layers {
+		indent, flag := "", ""
+		if len(layers) > 1 {
+			fmt.Fprintf(w, "  Layer %s:\n", l.Name)
+			indent, flag = "  ", " --layer "+l.Name
+		}
+		lrow := func(k, v string) { fmt.Fprintf(w, "  %s%-14s%s\n", indent, k, v) }
+		lrow("Rotation:", l.Rotation)
+		if l.Restriction != "" {
+			lrow("Hours:", l.Restriction)
+		}
+		var people []string
+		for _, p := range l.Participants {
+			name := who(p.Handle, p.Name)
+			if p.Deleted {
+				name += " [deleted: a gap]"
+			}
+			people = append(people, name)
+		}
+		if len(people) == 0 {
+			lrow("Participants:", "none yet: arqir oncall participants --schedule "+s.Name+flag+" HANDLE…")
+		} else {
+			lrow("Participants:", strings.Join(people, ", "))
+			lrow("Anchor:", l.Anchor+" (the first participant's turn starts then)")
+		}
 	}
 	for _, o := range s.Overrides {
 		what := o.User

@@ -16,6 +16,13 @@ func newOnCallOverrideCommand(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "override --schedule S --user U --from T --to T [--replaces V] | --remove ID",
 		Short: "Put someone on call for a time range (cover for someone), or remove an override",
+		Long: `Put someone on call for a time range, above the rotation: for the whole range
+(whoever would be on), or with --replaces only for that person's turns.
+
+An override starts now or later: who was on call in the past is history that
+handoff reports already carry, so a --from over a minute ago is refused (a
+minute of clock difference is read as now). An override starting now hands
+over at once, with a handoff report to both engineers.`,
 		Example: `  arqir oncall override --schedule primary --user carol --from "2026-03-10 18:00" --to "2026-03-11 09:00" --replaces ada
   arqir oncall override --schedule primary --remove 12`,
 		Args: argsUsage(cobra.NoArgs),

@@ -52,7 +52,8 @@ func printShifts(w io.Writer, shifts []arqir.Shift, loc *time.Location, indent s
 	_ = t.Flush()
 }
 
-// shiftSource says where a shift comes from: "rotation", "override 12 for
+// shiftSource says where a shift comes from: "rotation", "layer
+// business-hours" (in a schedule of several layers), "override 12 for
 // ada", or the gap's note.
 func shiftSource(sh arqir.Shift) string {
 	if sh.Gap {
@@ -61,6 +62,9 @@ func shiftSource(sh arqir.Shift) string {
 	var parts []string
 	for _, p := range sh.Parts {
 		s := p.Source
+		if p.Source == arqir.PartRotation && p.Layer != "" && p.Layer != arqir.DefaultLayer {
+			s = "layer " + p.Layer
+		}
 		if p.Source == arqir.PartOverride {
 			s = fmt.Sprintf("override %d", p.Override)
 			if p.Replaces != "" {

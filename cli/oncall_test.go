@@ -31,14 +31,17 @@ func TestO1_OnCallNowAnswersForTheDefaultSchedules(t *testing.T) {
 	group(t, srv, A, "user", "add", "zed", "--name", "Zed", "--time-zone", "Mars/Base").wantErr(t, 2, `unknown time zone "Mars/Base"`, "(set it with --time-zone)")
 	group(t, srv, A, "user", "add", "zed", "--name", "Zed", "--phone", "555").wantErr(t, 2, "E.164", "(set it with --phone)")
 	group(t, srv, srv.Viewer, "user", "add", "zed", "--name", "Zed").wantErr(t, 2, "needs the admin role")
-	group(t, srv, A, "oncall", "participants", "--schedule", "primary", "ada", "bob").want(t, 0, "Participants: Ada Lovelace (ada), Bob (bob)", "Anchor:       2025-02-24")
+	group(t, srv, A, "oncall", "participants", "--schedule", "primary", "ada", "bob").want(t, 0, "Participants: Ada Lovelace (ada), Bob (bob)", "Anchor:       2025-02-24",
+		"On call now: Ada Lovelace (ada), instead of nobody.")
 	group(t, srv, A, "oncall", "participants", "--schedule", "primary", "ada", "zed").wantErr(t, 2, `there is no user "zed"`)
 	group(t, srv, srv.Viewer, "oncall", "now", "--schedule", "primary").want(t, 0,
 		"On call:  Ada Lovelace (ada), by rotation",
 		"Shift:    Mon 24 Feb 2025 09:00 EST – Mon 3 Mar 2025 09:00 EST",
 		"Next:     Bob (bob) from Mon 3 Mar 2025 09:00 EST")
 	group(t, srv, srv.Responder, "oncall", "override", "--schedule", "primary", "--user", "bob", "--replaces", "ada",
-		"--from", "2025-03-03 03:00", "--to", "2025-03-03 06:00").want(t, 0, "Override 1: bob covers for ada in primary from Mon 3 Mar 2025 03:00 EST to Mon 3 Mar 2025 06:00 EST")
+		"--from", "2025-03-03 03:00", "--to", "2025-03-03 06:00").wantErr(t, 2, "an override cannot start in the past", "start it now or later")
+	group(t, srv, srv.Responder, "oncall", "override", "--schedule", "primary", "--user", "bob", "--replaces", "ada",
+		"--from", "2025-03-03 04:00", "--to", "2025-03-03 06:00").want(t, 0, "Override 1: bob covers for ada in primary from Mon 3 Mar 2025 04:00 EST to Mon 3 Mar 2025 06:00 EST")
 	group(t, srv, srv.Viewer, "oncall", "now", "--schedule", "primary").want(t, 0, "On call:  Bob (bob), by override 1 for ada")
 	group(t, srv, srv.Responder, "oncall", "override", "--schedule", "primary", "--user", "bob",
 		"--from", "2025-03-03 06:00", "--to", "2025-03-03 05:00").wantErr(t, 2, "not after its start")
@@ -49,7 +52,8 @@ func TestO1_OnCallNowAnswersForTheDefaultSchedules(t *testing.T) {
 		"Bob (bob)           override 1 for ada", "Mon 10 Mar 2025 09:00 EDT  Bob (bob)")
 	group(t, srv, srv.Viewer, "oncall", "shifts", "--user", "ada", "-n", "1").want(t, 0, "Next shifts of Ada Lovelace (ada) (times in Europe/London)")
 	group(t, srv, srv.Viewer, "oncall", "schedules").want(t, 0, "Override 1:", "Hours:        Mon,Tue,Wed,Thu,Fri 09:00–17:00 America/New_York")
-	group(t, srv, A, "user", "remove", "bob").want(t, 0, "Removed bob (Bob).")
+	group(t, srv, A, "user", "remove", "bob").wantErr(t, 2, "bob rotates in primary", "--force")
+	group(t, srv, A, "user", "remove", "bob", "--force").want(t, 0, "Removed bob (Bob). Any turns of theirs in rotations are gaps now")
 	group(t, srv, srv.Viewer, "oncall", "now", "--schedule", "primary", "--at", "2025-03-04 12:00").want(t, 0, "On call:  nobody", "gap: user bob was deleted")
 }
 

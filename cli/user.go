@@ -187,22 +187,32 @@ func newUserUpdateCommand(f *clientFlags) *cobra.Command {
 }
 
 func newUserRemoveCommand(f *clientFlags) *cobra.Command {
-	return &cobra.Command{
-		Use:     "remove HANDLE",
+	var force bool
+	cmd := &cobra.Command{
+		Use:     "remove HANDLE [--force]",
 		Aliases: []string{"delete", "rm"},
-		Short:   "Remove a user: their turns in rotations become flagged gaps until reassigned",
-		Args:    argsUsage(cobra.ExactArgs(1)),
+		Short:   "Remove a user; one who rotates in a schedule only with --force, leaving flagged gaps",
+		Long: `Remove a user. Someone who still rotates in a schedule is refused, naming the
+schedules: take them out of the rotation first (arqir oncall participants),
+or pass --force, and their turns become gaps flagged in the answers until
+the rotation is reassigned.`,
+		Args: argsUsage(cobra.ExactArgs(1)),
 		RunE: f.apiRunE(func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
-			u, err := c.DeleteUser(ctx, args[0])
+			u, err := c.DeleteUser(ctx, args[0], force)
 			if err != nil {
 				return err
 			}
 			if f.json {
 				return printJSON(cmd.OutOrStdout(), u)
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Removed %s (%s). Their turns in rotations are gaps now: check arqir oncall schedules and reassign with arqir oncall participants.\n",
-				u.Handle, strings.TrimSpace(u.Name))
+			msg := "Removed %s (%s).\n"
+			if force {
+				msg = "Removed %s (%s). Any turns of theirs in rotations are gaps now: check arqir oncall schedules and reassign with arqir oncall participants.\n"
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), msg, u.Handle, strings.TrimSpace(u.Name))
 			return err
 		}),
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "remove the user even if they rotate in a schedule; their turns become flagged gaps")
+	return cmd
 }

@@ -91,10 +91,16 @@ func (c *Client) UpdateUser(ctx context.Context, handle string, p UserPatch) (*a
 	return &u, nil
 }
 
-// DeleteUser removes a user softly (admin) and returns it as deleted.
-func (c *Client) DeleteUser(ctx context.Context, handle string) (*arqir.User, error) {
+// DeleteUser removes a user softly (admin) and returns it as deleted. A
+// user who rotates in a schedule is refused (ECONFLICT, naming the
+// schedules) unless force, which leaves their turns as flagged gaps.
+func (c *Client) DeleteUser(ctx context.Context, handle string, force bool) (*arqir.User, error) {
 	var u arqir.User
-	if err := c.do(ctx, request{method: "DELETE", path: userPath(handle), out: &u}); err != nil {
+	q := url.Values{}
+	if force {
+		q.Set("force", "true")
+	}
+	if err := c.do(ctx, request{method: "DELETE", path: userPath(handle), query: q, out: &u}); err != nil {
 		return nil, err
 	}
 	return &u, nil

@@ -68,17 +68,25 @@ func (c *Client) Schedule(ctx context.Context, name string) (*arqir.ScheduleInfo
 	return &out, nil
 }
 
-// SetParticipants assigns a schedule's rotation (admin). An empty anchor
-// puts users[0] on call now.
-func (c *Client) SetParticipants(ctx context.Context, schedule string, users []string, anchor string) (*arqir.ScheduleInfo, error) {
-	var out arqir.ScheduleInfo
-	if users == nil {
-		users = []string{}
+// ParticipantsRequest assigns the rotation of one layer of a schedule.
+type ParticipantsRequest struct {
+	// Layer is the layer assigned; empty is the first.
+	Layer string `json:"layer,omitempty"`
+	// Users in rotation order; empty unassigns the layer.
+	Users []string `json:"users"`
+	// Anchor (YYYY-MM-DD) is when Users[0]'s turn starts; empty keeps the
+	// layer's anchor, or for a layer assigned the first time puts Users[0]
+	// on call now.
+	Anchor string `json:"anchor,omitempty"`
+}
+
+// SetParticipants assigns the rotation of a schedule's layer (admin) and
+// returns the schedule with who was on call before and after the change.
+func (c *Client) SetParticipants(ctx context.Context, schedule string, in ParticipantsRequest) (*arqir.ParticipantsChange, error) {
+	out := arqir.ParticipantsChange{ScheduleInfo: &arqir.ScheduleInfo{}}
+	if in.Users == nil {
+		in.Users = []string{}
 	}
-	in := struct {
-		Users  []string `json:"users"`
-		Anchor string   `json:"anchor,omitempty"`
-	}{users, anchor}
 	if err := c.do(ctx, request{method: "PUT", path: schedulePath(schedule, "participants"), in: in, out: &out}); err != nil {
 		return nil, err
 	}

@@ -44,8 +44,8 @@ func TestOnCallRoundTrip(t *testing.T) {
 	if d, err := admin.Contacts(ctx, time.Time{}); err != nil || d.People[2].User != "bob" {
 		t.Fatalf("contacts = %+v, %v", d, err)
 	}
-	if _, err := admin.SetParticipants(ctx, "primary", []string{"ada", "bob"}, ""); err != nil {
-		t.Fatal(err)
+	if c, err := admin.SetParticipants(ctx, "primary", client.ParticipantsRequest{Users: []string{"ada", "bob"}}); err != nil || c.After.User != "ada" || c.Layers[0].Name != "rotation" {
+		t.Fatalf("participants = %+v, %v", c, err)
 	}
 	now, err := admin.OnCall(ctx, "", time.Time{})
 	if err != nil || len(now.Schedules) != 2 || now.Schedules[0].Shift.User != "ada" || !now.At.Equal(srv.Now()) {
@@ -92,7 +92,8 @@ func TestOnCallRoundTrip(t *testing.T) {
 	if err := admin.RevokeCalendar(ctx, feed.ID); err != nil {
 		t.Fatal(err)
 	}
-	if msgs, err := admin.Inbox(ctx, "ada", 0); err != nil || len(msgs) != 0 {
+	// bob's override started now: ada handed over to him, with a report.
+	if msgs, err := admin.Inbox(ctx, "ada", 0); err != nil || len(msgs) != 1 || msgs[0].Kind != arqir.MessageHandoffReport {
 		t.Fatalf("inbox = %+v, %v", msgs, err)
 	}
 	if r, err := admin.Availability(ctx, time.Time{}, time.Time{}); err != nil || r.RespondWithinSeconds != 300 {
@@ -101,12 +102,15 @@ func TestOnCallRoundTrip(t *testing.T) {
 	if _, err := admin.Handoffs(ctx, "primary", 5); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.DeleteUser(ctx, "bob"); err != nil {
-		t.Fatal(err)
+	var ce *client.Error
+	if _, err := admin.DeleteUser(ctx, "bob", false); !errors.As(err, &ce) || ce.Status != http.StatusConflict || !strings.Contains(ce.Message, "--force") {
+		t.Fatalf("deleting bob, who rotates = %v", err)
+	}
+	if u, err := admin.DeleteUser(ctx, "bob", true); err != nil || u.DeletedAt == nil {
+		t.Fatalf("deleting bob by force = %+v, %v", u, err)
 	}
 	// Refusals arrive as *client.Error with the server's field.
 	_, err = admin.CreateUser(ctx, client.UserRequest{Handle: "zed", Name: "Zed", TimeZone: "Nowhere/Town"})
-	var ce *client.Error
 	if !errors.As(err, &ce) || ce.Status != http.StatusUnprocessableEntity || ce.Field != "time_zone" {
 		t.Fatalf("bad time zone = %v", err)
 	}

@@ -58,7 +58,7 @@ func TestO3_OverrideChangesTheAnswerAndTheFeed(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	people(t, h.Admin, "ada", "bob", "carol")
-	if _, err := h.Admin.SetParticipants(ctx, "primary", []string{"ada", "bob"}, ""); err != nil {
+	if _, err := h.Admin.SetParticipants(ctx, "primary", client.ParticipantsRequest{Users: []string{"ada", "bob"}}); err != nil {
 		t.Fatal(err)
 	}
 	feed, url, err := h.Admin.CreateCalendar(ctx, "primary", "")

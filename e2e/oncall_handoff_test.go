@@ -156,7 +156,7 @@ func newHandoffWeek(t *testing.T, handoff time.Time) *handoffWeek {
 	w.one, w.two, w.ck = replicas(t, week.Add(3*time.Hour))
 	w.admin = w.one.Admin
 	people(t, w.admin, "ada", "bob")
-	if _, err := w.admin.SetParticipants(ctx, "primary", []string{"ada", "bob"}, ""); err != nil {
+	if _, err := w.admin.SetParticipants(ctx, "primary", client.ParticipantsRequest{Users: []string{"ada", "bob"}}); err != nil {
 		t.Fatal(err)
 	}
 	w.ada = w.one.clientAs("ada", arqir.RoleResponder, "cli")

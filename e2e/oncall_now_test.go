@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/arqir/arqir/client"
 )
 
 // TestO1_OnCallNowAnswersForTheDefaultARQSchedules is the issue's "done
@@ -66,7 +68,7 @@ func TestX1_ContactsResolveTheOnCallLeadThroughTheRotation(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	people(t, h.Admin, "ada", "bob", "vic")
-	if _, err := h.Admin.SetParticipants(ctx, "primary", []string{"ada", "bob"}, ""); err != nil {
+	if _, err := h.Admin.SetParticipants(ctx, "primary", client.ParticipantsRequest{Users: []string{"ada", "bob"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Admin.AssignContact(ctx, "cto", "vic"); err != nil {

@@ -124,7 +124,13 @@ func applyDefaults(p *Policy, w *walker) {
 	routingDefaults(p, w)
 	exprDefaults(p, w)
 	for i := range p.Oncall.Schedules {
-		p.Oncall.Schedules[i].Rotation.Handoff.HasWeekday =
-			w.has(fmt.Sprintf("oncall.schedules[%d].rotation.handoff.weekday", i))
+		s := &p.Oncall.Schedules[i]
+		at := fmt.Sprintf("oncall.schedules[%d]", i)
+		s.Rotation.Handoff.HasWeekday = w.has(at + ".rotation.handoff.weekday")
+		for j := range s.Layers {
+			lt := fmt.Sprintf("%s.layers[%d]", at, j)
+			s.Layers[j].Rotation.Handoff.HasWeekday = w.has(lt + ".rotation.handoff.weekday")
+			s.Layers[j].Restricted = w.has(lt + ".restriction")
+		}
 	}
 }

@@ -298,12 +298,36 @@ type Schedule struct {
 	Title string `yaml:"title"`
 	// Description says when it covers in words, e.g. "7 days/week". Required.
 	Description string `yaml:"description"`
-	// Coverage is CoverageAlways or CoverageRestricted. Required.
+	// Coverage is CoverageAlways or CoverageRestricted. Required. With
+	// Layers, always needs a layer without restriction and restricted needs
+	// every layer restricted.
 	Coverage string `yaml:"coverage"`
-	// Restriction is the covered window; required exactly when Coverage is restricted.
+	// Restriction is the covered window; required exactly when Coverage is
+	// restricted, unless the schedule has Layers.
 	Restriction Restriction `yaml:"restriction"`
-	// Rotation says how shifts hand over. Required.
+	// Rotation says how shifts hand over. Required unless the schedule has
+	// Layers; a schedule written with one rotation is one layer.
 	Rotation Rotation `yaml:"rotation"`
+	// Layers are several rotations in one schedule, in ascending priority:
+	// a later layer wins wherever it has someone on call, and outside its
+	// restriction the layers below show through. Instead of Rotation and
+	// Restriction.
+	Layers []Layer `yaml:"layers"`
+}
+
+// Layer is one rotation of a schedule written with layers, e.g. a weekly
+// rotation with a business-hours layer above it.
+type Layer struct {
+	// Name identifies the layer within the schedule, e.g. business-hours;
+	// participants are assigned per layer. Required, unique in the schedule.
+	Name string `yaml:"name"`
+	// Rotation says how the layer's shifts hand over. Required; every layer
+	// of a schedule hands off in the same zone.
+	Rotation Rotation `yaml:"rotation"`
+	// Restriction, if given, limits the layer to a weekly window.
+	Restriction Restriction `yaml:"restriction"`
+	// Restricted reports whether Restriction was given.
+	Restricted bool `yaml:"-"`
 }
 
 // Restriction is the weekly window a restricted schedule covers.

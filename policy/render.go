@@ -221,16 +221,25 @@ func (r *renderer) oncall() {
 			lines = append(lines, "- "+s.Title+": "+s.Description+note(s.Clause...))
 		}
 		// The ARQ schedules share one rotation and the document says it once.
-		shared := true
+		shared := len(o.Schedules[0].Layers) == 0
 		for _, s := range o.Schedules[1:] {
-			shared = shared && rotationText(s.Rotation) == rotationText(o.Schedules[0].Rotation)
+			shared = shared && len(s.Layers) == 0 && rotationText(s.Rotation) == rotationText(o.Schedules[0].Rotation)
 		}
 		for _, s := range o.Schedules {
 			label := "Rotation"
 			if !shared {
 				label += " (" + s.Title + ")"
 			}
-			lines = append(lines, "- "+label+": "+rotationText(s.Rotation)+note(s.Rotation.Clause...))
+			if len(s.Layers) == 0 {
+				lines = append(lines, "- "+label+": "+rotationText(s.Rotation)+note(s.Rotation.Clause...))
+			}
+			for _, l := range s.Layers {
+				text := rotationText(l.Rotation)
+				if l.Restricted {
+					text += ", " + windowText(l.Restriction)
+				}
+				lines = append(lines, "- Rotation ("+s.Title+", "+l.Name+"): "+text+note(l.Rotation.Clause...))
+			}
 			if shared {
 				break
 			}

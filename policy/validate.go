@@ -264,6 +264,10 @@ func (c *checker) oncall() {
 		c.clauses(at+".clause", s.Clause)
 		c.text(at+".title", s.Title, `add a title like "Primary On-Call"`)
 		c.text(at+".description", s.Description, `say when it covers, e.g. description: 7 days/week`)
+		if c.w.has(at + ".layers") {
+			c.layers(at, s)
+			continue
+		}
 		if c.enum(at+".coverage", s.Coverage, Coverages, "coverage") {
 			c.restriction(at, s)
 		}
@@ -301,7 +305,45 @@ func (c *checker) restriction(at string, s Schedule) {
 		c.missing(rt, "a restricted schedule needs restriction: {weekdays, from, to, zone}")
 		return
 	}
-	r := s.Restriction
+	c.window(rt, s.Restriction)
+}
+
+// layers checks a schedule written with layers: each layer's rotation and
+// optional window, unique names, no schedule-wide rotation or window
+// beside them, and a coverage that says what the layers do.
+func (c *checker) layers(at string, s Schedule) {
+	for _, key := range []string{"rotation", "restriction"} {
+		if c.w.has(at + "." + key) {
+			c.errf(at+"."+key, "does not apply to a schedule with layers: give each layer its own %s, or remove layers", key)
+		}
+	}
+	c.list(at+".layers", len(s.Layers), `list at least one layer, e.g. - {name: weekly, rotation: {length: 1w, handoff: {weekday: Monday, time: "09:00", zone: America/New_York}}}`)
+	names := make([]string, len(s.Layers))
+	restricted := 0
+	for i, l := range s.Layers {
+		lt := fmt.Sprintf("%s.layers[%d]", at, i)
+		names[i] = l.Name
+		c.id(lt+".name", l.Name, "business-hours")
+		c.rotation(lt+".rotation", l.Rotation)
+		if l.Restricted {
+			restricted++
+			c.window(lt+".restriction", l.Restriction)
+		}
+	}
+	c.unique(at+".layers", "name", names, "layer name")
+	if !c.enum(at+".coverage", s.Coverage, Coverages, "coverage") || len(s.Layers) == 0 {
+		return
+	}
+	switch {
+	case s.Coverage == CoverageAlways && restricted == len(s.Layers):
+		c.errf(at+".coverage", "is always, but every layer has a restriction, so some hours have nobody: add a layer without restriction, or set coverage: restricted")
+	case s.Coverage == CoverageRestricted && restricted < len(s.Layers):
+		c.errf(at+".coverage", "is restricted, but a layer has no restriction, so the schedule covers every hour: set coverage: always, or restrict every layer")
+	}
+}
+
+// window checks a weekly window at rt.
+func (c *checker) window(rt string, r Restriction) {
 	c.list(rt+".weekdays", len(r.Weekdays), "list the covered days, e.g. weekdays: [Monday, Tuesday, Wednesday, Thursday, Friday]")
 	for i, d := range r.Weekdays {
 		if slices.Index(r.Weekdays, d) < i {

@@ -163,6 +163,21 @@ func rotationText(r Rotation) string {
 	return every + " at " + at
 }
 
+// windowText writes a restriction: "Mon–Fri 9 AM–5 PM US/Eastern".
+func windowText(r Restriction) string {
+	days := make([]string, len(r.Weekdays))
+	run := len(r.Weekdays) > 2
+	for i, d := range r.Weekdays {
+		days[i] = d.String()[:3]
+		run = run && (i == 0 || d == r.Weekdays[i-1]+1)
+	}
+	list := strings.Join(days, ", ")
+	if run {
+		list = days[0] + "–" + days[len(days)-1]
+	}
+	return list + " " + clockText(r.From) + "–" + clockText(r.To) + " " + zoneText(r.Zone)
+}
+
 // clockText writes "09:00" as "9 AM" and "17:30" as "5:30 PM".
 func clockText(c Clock) string {
 	h := c.Hour % 12

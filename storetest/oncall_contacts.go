@@ -80,7 +80,7 @@ func testContactsResolve(e *env) {
 		e.t.Fatalf("executives = %v", execs)
 	}
 	// Deleting the assigned user leaves the role not set, saying why.
-	if _, err := e.st.DeleteUser(e.ctx, "vic", alice); err != nil {
+	if _, err := e.st.DeleteUser(e.ctx, "vic", false, alice); err != nil {
 		e.t.Fatal(err)
 	}
 	dir, err = e.st.Contacts(e.ctx, time.Time{})

@@ -8,7 +8,7 @@ import (
 
 // oncallTests are the on-call groups of the suite (issue 4); Run runs them
 // with the others.
-var oncallTests = concat(peopleTests, contactTests, scheduleTests, handoffTests, calendarTests, availabilityTests)
+var oncallTests = concat(peopleTests, contactTests, scheduleTests, changeTests, layerTests, handoffTests, calendarTests, availabilityTests)
 
 func concat(groups ...[]namedTest) []namedTest {
 	var out []namedTest
@@ -44,13 +44,11 @@ var (
 func OnCallRules() arqir.OnCallRules {
 	primary := arqir.ScheduleRule{
 		ID: "primary", Title: "Primary On-Call", Description: "7 days/week",
-		Rotation: 7 * 24 * time.Hour, HandoffWeekday: time.Monday, HasWeekday: true, HandoffHour: 9, Zone: newYork,
+		Layers: []arqir.LayerRule{weekly(arqir.DefaultLayer)},
 	}
-	secondary := primary
-	secondary.ID, secondary.Title, secondary.Description = "secondary", "Secondary On-Call", "Backup during US business hours"
-	secondary.Restriction = &arqir.RestrictionRule{
-		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
-		FromHour: 9, ToHour: 17, Zone: newYork,
+	secondary := arqir.ScheduleRule{
+		ID: "secondary", Title: "Secondary On-Call", Description: "Backup during US business hours",
+		Layers: []arqir.LayerRule{businessHours(weekly(arqir.DefaultLayer))},
 	}
 	return arqir.OnCallRules{
 		Schedules:      []arqir.ScheduleRule{primary, secondary},
@@ -72,6 +70,20 @@ func OnCallRules() arqir.OnCallRules {
 			IncidentChannel: "#incidents",
 		},
 	}
+}
+
+// weekly is a layer rotating weekly at Monday 09:00 America/New_York (O3).
+func weekly(name string) arqir.LayerRule {
+	return arqir.LayerRule{Name: name, Rotation: 7 * 24 * time.Hour, HandoffWeekday: time.Monday, HasWeekday: true, HandoffHour: 9, Zone: newYork}
+}
+
+// businessHours restricts a layer to Mon–Fri 09:00–17:00 America/New_York (O2).
+func businessHours(l arqir.LayerRule) arqir.LayerRule {
+	l.Restriction = &arqir.RestrictionRule{
+		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
+		FromHour: 9, ToHour: 17, Zone: newYork,
+	}
+	return l
 }
 
 // oncall installs the suite's on-call rules on the env's store.
@@ -100,11 +112,25 @@ func (e *env) user(handle, name string) *arqir.User {
 // assign sets a schedule's participants, failing the test on error.
 func (e *env) assign(schedule, anchor string, users ...string) *arqir.ScheduleInfo {
 	e.t.Helper()
-	info, err := e.st.SetParticipants(e.ctx, schedule, arqir.Participants{Users: users, Anchor: anchor}, alice)
+	return e.assignLayer(schedule, "", anchor, users...).ScheduleInfo
+}
+
+// assignLayer sets one layer's participants, failing the test on error.
+func (e *env) assignLayer(schedule, layer, anchor string, users ...string) *arqir.ParticipantsChange {
+	e.t.Helper()
+	change, err := e.st.SetParticipants(e.ctx, schedule, arqir.Participants{Layer: layer, Users: users, Anchor: anchor}, alice)
 	if err != nil {
-		e.t.Fatalf("assign %s: %v", schedule, err)
+		e.t.Fatalf("assign %s %s: %v", schedule, layer, err)
 	}
-	return info
+	return change
+}
+
+// deleteUser deletes a user, forced or not, failing the test on error.
+func (e *env) deleteUser(handle string, force bool) {
+	e.t.Helper()
+	if _, err := e.st.DeleteUser(e.ctx, handle, force, alice); err != nil {
+		e.t.Fatalf("delete %s: %v", handle, err)
+	}
 }
 
 // onCall answers who is on call in one schedule at t, failing on error.

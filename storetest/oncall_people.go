@@ -53,14 +53,14 @@ func testUsers(e *env) {
 	_, err = e.st.UpdateUser(e.ctx, "ada", arqir.UserPatch{}, alice)
 	wantCode(e.t, err, arqir.EUNPROCESSABLE)
 
-	deleted, err := e.st.DeleteUser(e.ctx, "bob", alice)
+	deleted, err := e.st.DeleteUser(e.ctx, "bob", false, alice)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	if deleted.DeletedAt == nil {
 		e.t.Fatal("the deleted user has no deletion time")
 	}
-	_, err = e.st.DeleteUser(e.ctx, "bob", alice)
+	_, err = e.st.DeleteUser(e.ctx, "bob", false, alice)
 	wantCode(e.t, err, arqir.ENOTFOUND)
 	_, err = e.st.UpdateUser(e.ctx, "bob", arqir.UserPatch{Phone: &phone}, alice)
 	wantCode(e.t, err, arqir.ENOTFOUND)
@@ -177,7 +177,7 @@ func testTeams(e *env) {
 	wantCode(e.t, err, arqir.EUNPROCESSABLE)
 
 	// A deleted user leaves the team's member list.
-	if _, err := e.st.DeleteUser(e.ctx, "carol", alice); err != nil {
+	if _, err := e.st.DeleteUser(e.ctx, "carol", false, alice); err != nil {
 		e.t.Fatal(err)
 	}
 	t, err = e.st.Team(e.ctx, "payments")

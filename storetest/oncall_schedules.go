@@ -138,9 +138,7 @@ func testNoParticipants(e *env) {
 
 func testDeletedParticipant(e *env) {
 	e.threeOnPrimary()
-	if _, err := e.st.DeleteUser(e.ctx, "bob", alice); err != nil {
-		e.t.Fatalf("deleting a user in a rotation: %v", err)
-	}
+	e.deleteUser("bob", true)
 	gap := e.onCall("primary", ny(2025, 3, 18, 12, 0))
 	if !gap.Shift.Gap || len(gap.Shift.Parts) != 1 || gap.Shift.Parts[0].Vacant != "bob" || !strings.Contains(strings.Join(gap.Shift.Notes, ";"), "gap: user bob was deleted") {
 		e.t.Fatalf("bob's turn = %+v, want a gap flagged with bob's deletion", gap.Shift)
@@ -162,9 +160,7 @@ func testDeletedParticipant(e *env) {
 	// A restricted schedule whose only participant was deleted answers one
 	// flagged gap, business hours or not.
 	e.assign("secondary", "", "carol")
-	if _, err := e.st.DeleteUser(e.ctx, "carol", alice); err != nil {
-		e.t.Fatal(err)
-	}
+	e.deleteUser("carol", true)
 	for _, at := range []time.Time{ny(2025, 3, 12, 12, 0), ny(2025, 3, 15, 12, 0)} {
 		got := e.onCall("secondary", at)
 		if !got.Shift.Gap || !strings.Contains(strings.Join(got.Shift.Notes, ";"), "gap: user carol was deleted") || got.Next != nil {
@@ -179,9 +175,7 @@ func testParticipantRefusals(e *env) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.st.DeleteUser(e.ctx, "carol", alice); err != nil {
-		e.t.Fatal(err)
-	}
+	e.deleteUser("carol", true)
 	before.Participants[2].Deleted = true
 	for _, tc := range []struct {
 		p     arqir.Participants
@@ -262,9 +256,7 @@ func testOverride(e *env) {
 	wantCode(e.t, e.st.RemoveOverride(e.ctx, "primary", o.ID, alice), arqir.ENOTFOUND)
 	wantCode(e.t, e.st.RemoveOverride(e.ctx, "secondary", whole.ID, alice), arqir.ENOTFOUND)
 	// An override is kept by its user's deletion only as a gap: the user is gone.
-	if _, err := e.st.DeleteUser(e.ctx, "carol", alice); err != nil {
-		e.t.Fatal(err)
-	}
+	e.deleteUser("carol", true)
 	if got := e.onCall("primary", ny(2025, 3, 17, 9, 30)); got.Shift.User != "bob" {
 		e.t.Fatalf("after deleting carol, her override no longer applies: %+v", got.Shift)
 	}

@@ -32,8 +32,12 @@ func (s *Store) WhoIsOnCall(ctx context.Context, schedule string, at time.Time) 
 	}
 	out := []*arqir.OnCallAnswer{}
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		users, err := s.userIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
 		for _, rule := range selected {
-			st, err := s.loadSchedule(ctx, tx, rule, at, at)
+			st, err := s.loadSchedule(ctx, tx, rule, users, at, at)
 			if err != nil {
 				return err
 			}
@@ -49,9 +53,9 @@ func (s *Store) WhoIsOnCall(ctx context.Context, schedule string, at time.Time) 
 
 // answer is who is on call at t in the state's schedule.
 func (st *scheduleState) answer(t time.Time) *arqir.OnCallAnswer {
-	a := &arqir.OnCallAnswer{Schedule: st.rule.ID, Title: st.rule.Title, At: t, Assigned: len(st.participants) > 0}
-	if st.rule.Zone != nil {
-		a.Zone = st.rule.Zone.String()
+	a := &arqir.OnCallAnswer{Schedule: st.rule.ID, Title: st.rule.Title, At: t, Assigned: st.assigned()}
+	if z := st.rule.Zone(); z != nil {
+		a.Zone = z.String()
 	}
 	sched, err := st.build()
 	if err != nil {
@@ -105,7 +109,11 @@ func (s *Store) ScheduleShifts(ctx context.Context, schedule string, from, to ti
 	from, to = storable(from), storable(to)
 	var st *scheduleState
 	err = s.readTx(ctx, func(tx *sql.Tx) error {
-		st, err = s.loadSchedule(ctx, tx, rule, from, to)
+		users, err := s.userIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		st, err = s.loadSchedule(ctx, tx, rule, users, from, to)
 		return err
 	})
 	if err != nil {
@@ -149,8 +157,12 @@ func (s *Store) UserShifts(ctx context.Context, handle string, after time.Time, 
 	after = storable(after)
 	out := []arqir.Shift{}
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		users, err := s.userIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
 		for _, rule := range s.onCallRules().Schedules {
-			st, err := s.loadSchedule(ctx, tx, rule, after, after.Add(rotation.Horizon))
+			st, err := s.loadSchedule(ctx, tx, rule, users, after, after.Add(rotation.Horizon))
 			if err != nil {
 				return err
 			}

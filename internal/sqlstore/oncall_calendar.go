@@ -115,23 +115,25 @@ func (s *Store) CalendarContent(ctx context.Context, secret string, from, to tim
 			if !ok {
 				selected = nil // the policy dropped the schedule: an empty calendar
 			} else {
-				selected, c.Zone, c.Gaps = []arqir.ScheduleRule{rule}, rule.Zone, true
+				selected, c.Zone, c.Gaps = []arqir.ScheduleRule{rule}, rule.Zone(), true
+			}
+		}
+		users, err := s.userIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for h, u := range users {
+			c.Names[h] = u.Name
+		}
+		if u, ok := users[f.User]; ok && f.User != "" {
+			if loc, err := time.LoadLocation(u.TimeZone); err == nil {
+				c.Zone = loc
 			}
 		}
 		for _, rule := range selected {
-			st, err := s.loadSchedule(ctx, tx, rule, from, to)
+			st, err := s.loadSchedule(ctx, tx, rule, users, from, to)
 			if err != nil {
 				return err
-			}
-			for h, u := range st.users {
-				c.Names[h] = u.Name
-			}
-			if f.User != "" {
-				if u, ok := st.users[f.User]; ok {
-					if loc, err := time.LoadLocation(u.TimeZone); err == nil {
-						c.Zone = loc
-					}
-				}
 			}
 			shifts, err := st.shifts(from, to)
 			if err != nil {

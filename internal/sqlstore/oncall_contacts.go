@@ -35,7 +35,7 @@ func (s *Store) Contacts(ctx context.Context, at time.Time) (*arqir.ContactDirec
 		for _, p := range c.People {
 			var contact arqir.Contact
 			if p.Schedule != "" {
-				contact, err = s.onCallContact(ctx, tx, rules, p, at)
+				contact, err = s.onCallContact(ctx, tx, rules, users, p, at)
 				if err != nil {
 					return err
 				}
@@ -63,7 +63,7 @@ func (s *Store) Contacts(ctx context.Context, at time.Time) (*arqir.ContactDirec
 }
 
 // resolveContact fills a role from its assignment, else the policy.
-func resolveContact(p arqir.ContactPersonRule, handle string, users map[string]*arqir.User) arqir.Contact {
+func resolveContact(p arqir.ContactPersonRule, handle string, users people) arqir.Contact {
 	c := arqir.Contact{ID: p.ID, Title: p.Title}
 	if u, ok := users[handle]; ok && !u.Deleted() {
 		c.Source = arqir.ContactAssigned
@@ -83,14 +83,14 @@ func resolveContact(p arqir.ContactPersonRule, handle string, users map[string]*
 }
 
 // onCallContact fills a role from whoever is on call in its schedule.
-func (s *Store) onCallContact(ctx context.Context, tx *sql.Tx, rules arqir.OnCallRules, p arqir.ContactPersonRule, at time.Time) (arqir.Contact, error) {
+func (s *Store) onCallContact(ctx context.Context, tx *sql.Tx, rules arqir.OnCallRules, users people, p arqir.ContactPersonRule, at time.Time) (arqir.Contact, error) {
 	c := arqir.Contact{ID: p.ID, Title: p.Title, Schedule: p.Schedule, Source: arqir.ContactNotSet}
 	rule, ok := rules.Schedule(p.Schedule)
 	if !ok {
 		c.Note = fmt.Sprintf("not set: the policy fills %s from schedule %s, which it does not define", p.ID, p.Schedule)
 		return c, nil
 	}
-	st, err := s.loadSchedule(ctx, tx, rule, at, at)
+	st, err := s.loadSchedule(ctx, tx, rule, users, at, at)
 	if err != nil {
 		return c, err
 	}

@@ -29,7 +29,11 @@ func (s *Store) AddHandoffNote(ctx context.Context, schedule, text string, autho
 	now := s.clock()
 	n := &arqir.HandoffNote{Schedule: rule.ID, Author: author.Name, Text: text, At: now}
 	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
-		st, err := s.loadSchedule(ctx, tx, rule, now, now)
+		users, err := s.userIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		st, err := s.loadSchedule(ctx, tx, rule, users, now, now)
 		if err != nil {
 			return err
 		}
@@ -60,7 +64,11 @@ func (s *Store) HandoffNotes(ctx context.Context, schedule string) ([]arqir.Hand
 	now := s.clock()
 	var out []arqir.HandoffNote
 	err = s.readTx(ctx, func(tx *sql.Tx) error {
-		st, err := s.loadSchedule(ctx, tx, rule, now, now)
+		users, err := s.userIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		st, err := s.loadSchedule(ctx, tx, rule, users, now, now)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,9 +13,10 @@ import (
 	"github.com/arqir/arqir/rotation"
 )
 
-// AddOverride puts a user on call for a range. The range is checked with
-// the schedule's other overrides under the schedule's row lock, so two
-// overlapping overrides cannot both be stored.
+// AddOverride puts a user on call for a range starting now or later. The
+// range is checked with the schedule's other overrides under the
+// schedule's row lock, so two overlapping overrides cannot both be stored.
+// An override starting now is a handoff now, reported with it.
 func (s *Store) AddOverride(ctx context.Context, name string, in arqir.OverrideInput, a arqir.Actor) (*arqir.Override, error) {
 	rule, err := s.scheduleRule(strings.TrimSpace(name))
 	if err != nil {
@@ -33,6 +35,9 @@ func (s *Store) AddOverride(ctx context.Context, name string, in arqir.OverrideI
 		return nil, arqir.FieldErrorf(arqir.EUNPROCESSABLE, "end", "the override ends at %s, which has passed: an override changes who is on call from now on; give an end after %s",
 			stampUTC(in.End), stampUTC(now))
 	}
+	if in, err = in.StartFrom(now); err != nil {
+		return nil, err
+	}
 	o := &arqir.Override{Schedule: rule.ID, User: in.User, Replaces: in.Replaces, Start: in.Start, End: in.End, CreatedAt: now, CreatedBy: a.Name}
 	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
 		if err := s.knownUsers(ctx, tx, "user", in.User); err != nil {
@@ -47,14 +52,17 @@ func (s *Store) AddOverride(ctx context.Context, name string, in arqir.OverrideI
 				return err
 			}
 		}
-		st, err := s.lockedSchedule(ctx, tx, rule, now, in.Start, in.End)
+		st, err := s.lockedChange(ctx, tx, rule, now, in.End)
 		if err != nil {
 			return err
 		}
 		if err := checkOverrides(st, o); err != nil {
 			return err
 		}
-		return s.insertOverride(ctx, tx, o)
+		if err := s.insertOverride(ctx, tx, o); err != nil {
+			return err
+		}
+		return s.changeOverrides(ctx, tx, st, append(slices.Clip(st.overrides), o), now)
 	})
 	if err != nil {
 		return nil, err
@@ -64,11 +72,14 @@ func (s *Store) AddOverride(ctx context.Context, name string, in arqir.OverrideI
 
 // RemoveOverride deletes an override; removing one half of a swap removes
 // both, so nobody is left covering a shift that is no longer theirs.
+// Removing an override in effect hands the schedule back now, which is
+// reported with it.
 func (s *Store) RemoveOverride(ctx context.Context, name string, id int64, _ arqir.Actor) error {
 	rule, err := s.scheduleRule(strings.TrimSpace(name))
 	if err != nil {
 		return err
 	}
+	now := s.clock()
 	return s.inTx(ctx, nil, func(tx *sql.Tx) error {
 		o, err := scanOverride(tx.QueryRowContext(ctx, s.q(`SELECT `+overrideColumns+` FROM schedule_overrides WHERE id = ? AND schedule = ?`), id, rule.ID))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -80,14 +91,32 @@ func (s *Store) RemoveOverride(ctx context.Context, name string, id int64, _ arq
 		if o.Swap != 0 {
 			query, args = `DELETE FROM schedule_overrides WHERE schedule = ? AND swap_id = ?`, []any{rule.ID, o.Swap}
 		}
-		if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
-			return fmt.Errorf("remove override %d: %w", id, err)
+		remove := func() error {
+			if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
+				return fmt.Errorf("remove override %d: %w", id, err)
+			}
+			return nil
 		}
-		return nil
+		if rule.Check() != nil {
+			return remove() // nobody is on call in a schedule arqir cannot evaluate: nothing is handed over
+		}
+		st, err := s.lockedChange(ctx, tx, rule, now, now) // as it was, before the removal
+		if err != nil {
+			return err
+		}
+		if err := remove(); err != nil {
+			return err
+		}
+		kept := slices.DeleteFunc(slices.Clone(st.overrides), func(x *arqir.Override) bool {
+			return x.ID == o.ID || o.Swap != 0 && x.Swap == o.Swap
+		})
+		return s.changeOverrides(ctx, tx, st, kept, now)
 	})
 }
 
-// SwapShifts swaps the shifts starting at a and b with two overrides.
+// SwapShifts swaps the shifts starting at a and b with two overrides. For
+// a shift in progress the swap covers what is left of it: the time that
+// has passed stays as it was.
 func (s *Store) SwapShifts(ctx context.Context, name string, a, b time.Time, by arqir.Actor) ([]*arqir.Override, error) {
 	rule, err := s.scheduleRule(strings.TrimSpace(name))
 	if err != nil {
@@ -103,7 +132,7 @@ func (s *Store) SwapShifts(ctx context.Context, name string, a, b time.Time, by 
 	now := s.clock()
 	var out []*arqir.Override
 	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
-		st, err := s.lockedSchedule(ctx, tx, rule, now, earliest(a, b), latest(a, b))
+		st, err := s.lockedChange(ctx, tx, rule, now, latest(a, b, now))
 		if err != nil {
 			return err
 		}
@@ -124,7 +153,7 @@ func (s *Store) SwapShifts(ctx context.Context, name string, a, b time.Time, by 
 			return err
 		}
 		for _, p := range pair {
-			out = append(out, &arqir.Override{Schedule: rule.ID, User: p.User, Replaces: p.Replaces, Start: p.Start, End: p.End, CreatedAt: now, CreatedBy: by.Name})
+			out = append(out, &arqir.Override{Schedule: rule.ID, User: p.User, Replaces: p.Replaces, Start: latest(p.Start, now), End: p.End, CreatedAt: now, CreatedBy: by.Name})
 		}
 		if err := checkOverrides(st, out...); err != nil {
 			return err
@@ -139,7 +168,7 @@ func (s *Store) SwapShifts(ctx context.Context, name string, a, b time.Time, by 
 		if err != nil {
 			return fmt.Errorf("link the swap: %w", err)
 		}
-		return nil
+		return s.changeOverrides(ctx, tx, st, append(slices.Clip(st.overrides), out...), now)
 	})
 	if err != nil {
 		return nil, err
@@ -164,8 +193,8 @@ func shiftStartingAt(sched rotation.Schedule, schedule, field string, t, now tim
 }
 
 // lockedSchedule creates the schedule's row if needed, locks it against
-// concurrent override changes and loads the state around [from, to).
-func (s *Store) lockedSchedule(ctx context.Context, tx *sql.Tx, rule arqir.ScheduleRule, now, from, to time.Time) (*scheduleState, error) {
+// concurrent changes and loads the state around [from, to).
+func (s *Store) lockedSchedule(ctx context.Context, tx *sql.Tx, rule arqir.ScheduleRule, users people, now, from, to time.Time) (*scheduleState, error) {
 	if err := s.ensureSchedule(ctx, tx, rule.ID, now); err != nil {
 		return nil, err
 	}
@@ -173,7 +202,33 @@ func (s *Store) lockedSchedule(ctx context.Context, tx *sql.Tx, rule arqir.Sched
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT name FROM schedules WHERE name = ?`+s.d.RowLock), rule.ID).Scan(&n); err != nil {
 		return nil, fmt.Errorf("lock schedule %s: %w", rule.ID, err)
 	}
-	return s.loadSchedule(ctx, tx, rule, from, to)
+	return s.loadSchedule(ctx, tx, rule, users, from, to)
+}
+
+// lockedChange is lockedSchedule for a change of overrides reaching to
+// `to`: the state from a year before now (the reach of the reports the
+// change may have to make, see handOver) to `to`.
+func (s *Store) lockedChange(ctx context.Context, tx *sql.Tx, rule arqir.ScheduleRule, now, to time.Time) (*scheduleState, error) {
+	users, err := s.userIndex(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return s.lockedSchedule(ctx, tx, rule, users, now, now.Add(-rotation.MaxRange), latest(to, now))
+}
+
+// changeOverrides hands over what a change of the overrides (now the
+// given ones) does to who is on call; see handOver.
+func (s *Store) changeOverrides(ctx context.Context, tx *sql.Tx, st *scheduleState, overrides []*arqir.Override, now time.Time) error {
+	before, err := st.build()
+	if err != nil {
+		return err
+	}
+	after, err := st.withOverrides(overrides).build()
+	if err != nil {
+		return err
+	}
+	_, err = s.handOver(ctx, tx, st, before, after, now, true)
+	return err
 }
 
 // checkOverrides validates the schedule with the candidates added: an
@@ -209,19 +264,8 @@ func (s *Store) insertOverride(ctx context.Context, tx *sql.Tx, o *arqir.Overrid
 	return nil
 }
 
-func earliest(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-func latest(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
+// latest is the latest of the instants.
+func latest(ts ...time.Time) time.Time { return slices.MaxFunc(ts, time.Time.Compare) }
 
 // stampUTC writes an instant for messages.
 func stampUTC(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -102,7 +102,11 @@ func postShiftTask(rules arqir.OnCallRules, item string) (string, error) {
 // shiftAt returns the shift with someone on call that starts exactly at
 // start.
 func (s *Store) shiftAt(ctx context.Context, q querier, rule arqir.ScheduleRule, start time.Time) (rotation.Shift, error) {
-	st, err := s.loadSchedule(ctx, q, rule, start, start)
+	users, err := s.userIndex(ctx, q)
+	if err != nil {
+		return rotation.Shift{}, err
+	}
+	st, err := s.loadSchedule(ctx, q, rule, users, start, start)
 	if err != nil {
 		return rotation.Shift{}, err
 	}

@@ -21,11 +21,12 @@ const maxReportIncidents = 200
 // buildReport gathers what the engineers need at handoff h, as of h: the
 // incidents open then, those declared during the outgoing shift, deadlines
 // due within a day, the outgoing engineer's notes and unfinished
-// post-shift items.
-func (s *Store) buildReport(ctx context.Context, rules arqir.OnCallRules, st *scheduleState, sched rotation.Schedule, h rotation.Handoff) (*arqir.HandoffReport, error) {
+// post-shift items. It reads through q: the database, or the transaction
+// of the change that causes the handoff.
+func (s *Store) buildReport(ctx context.Context, q querier, rules arqir.OnCallRules, st *scheduleState, sched rotation.Schedule, h rotation.Handoff) (*arqir.HandoffReport, error) {
 	rule := st.rule
 	r := &arqir.HandoffReport{
-		Schedule: rule.ID, ScheduleTitle: rule.Title, Zone: rule.Zone.String(), At: storable(h.At),
+		Schedule: rule.ID, ScheduleTitle: rule.Title, Zone: rule.Zone().String(), At: storable(h.At),
 		Incoming: h.Incoming.User, IncomingName: st.name(h.Incoming.User), IncomingEnd: storable(h.Incoming.End),
 		OpenIncidents: []arqir.HandoffIncident{}, DeclaredDuringShift: []arqir.HandoffIncident{}, DeadlinesDue: []arqir.HandoffDeadline{},
 		ActionItems: arqir.ActionItemsNotTracked, Notes: []arqir.HandoffNote{}, HandoffTasks: slices.Clone(rules.HandoffTasks),
@@ -38,7 +39,7 @@ func (s *Store) buildReport(ctx context.Context, rules arqir.OnCallRules, st *sc
 		start, end := storable(h.Outgoing.Start), storable(h.Outgoing.End)
 		r.Outgoing, r.OutgoingName, r.OutgoingStart, r.OutgoingEnd = h.Outgoing.User, st.name(h.Outgoing.User), &start, &end
 	}
-	open, err := s.incidentsOpenAt(ctx, r.At)
+	open, err := s.incidentsOpenAt(ctx, q, r.At)
 	if err != nil {
 		return nil, err
 	}
@@ -52,17 +53,17 @@ func (s *Store) buildReport(ctx context.Context, rules arqir.OnCallRules, st *sc
 	}
 	slices.SortStableFunc(r.DeadlinesDue, func(a, b arqir.HandoffDeadline) int { return a.DueAt.Compare(b.DueAt) })
 	if r.OutgoingStart != nil {
-		during, err := s.incidentsDeclared(ctx, *r.OutgoingStart, r.At)
+		during, err := s.incidentsDeclared(ctx, q, *r.OutgoingStart, r.At)
 		if err != nil {
 			return nil, err
 		}
 		for _, inc := range during {
 			r.DeclaredDuringShift = append(r.DeclaredDuringShift, handoffIncident(inc, r.At))
 		}
-		if r.Notes, err = s.notesBetween(ctx, s.db, rule.ID, *r.OutgoingStart, r.At); err != nil {
+		if r.Notes, err = s.notesBetween(ctx, q, rule.ID, *r.OutgoingStart, r.At); err != nil {
 			return nil, err
 		}
-		if r.PostShift, err = s.unfinishedPostShift(ctx, rules, rule.ID, sched, h.Outgoing); err != nil {
+		if r.PostShift, err = s.unfinishedPostShift(ctx, q, rules, rule.ID, sched, h.Outgoing); err != nil {
 			return nil, err
 		}
 	}
@@ -95,17 +96,17 @@ func handoffIncident(inc *arqir.Incident, at time.Time) arqir.HandoffIncident {
 // incidentsOpenAt reads the incidents declared by t and not resolved then,
 // most severe first, so a sweep running late still reports the handoff's
 // own moment.
-func (s *Store) incidentsOpenAt(ctx context.Context, t time.Time) ([]*arqir.Incident, error) {
-	return s.incidentsWhere(ctx, `declared_at <= ? AND (resolved_at IS NULL OR resolved_at > ?)`, micros(t), micros(t))
+func (s *Store) incidentsOpenAt(ctx context.Context, q querier, t time.Time) ([]*arqir.Incident, error) {
+	return s.incidentsWhere(ctx, q, `declared_at <= ? AND (resolved_at IS NULL OR resolved_at > ?)`, micros(t), micros(t))
 }
 
 // incidentsDeclared reads the incidents declared in [from, to).
-func (s *Store) incidentsDeclared(ctx context.Context, from, to time.Time) ([]*arqir.Incident, error) {
-	return s.incidentsWhere(ctx, `declared_at >= ? AND declared_at < ?`, micros(from), micros(to))
+func (s *Store) incidentsDeclared(ctx context.Context, q querier, from, to time.Time) ([]*arqir.Incident, error) {
+	return s.incidentsWhere(ctx, q, `declared_at >= ? AND declared_at < ?`, micros(from), micros(to))
 }
 
-func (s *Store) incidentsWhere(ctx context.Context, where string, args ...any) ([]*arqir.Incident, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id FROM incidents WHERE `+where+` ORDER BY id LIMIT ?`), append(args, maxReportIncidents)...)
+func (s *Store) incidentsWhere(ctx context.Context, q querier, where string, args ...any) ([]*arqir.Incident, error) {
+	rows, err := q.QueryContext(ctx, s.q(`SELECT id FROM incidents WHERE `+where+` ORDER BY id LIMIT ?`), append(args, maxReportIncidents)...)
 	if err != nil {
 		return nil, fmt.Errorf("find incidents for the handoff report: %w", err)
 	}
@@ -124,9 +125,9 @@ func (s *Store) incidentsWhere(ctx context.Context, where string, args ...any) (
 	}
 	out := make([]*arqir.Incident, 0, len(ids))
 	for _, id := range ids {
-		inc, err := s.Incident(ctx, id)
+		inc, err := s.loadIncident(ctx, q, id, false)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read %s for the handoff report: %w", id, err)
 		}
 		out = append(out, inc)
 	}
@@ -144,7 +145,7 @@ func (s *Store) incidentsWhere(ctx context.Context, where string, args ...any) (
 
 // unfinishedPostShift returns the post-shift checklists with open items of
 // the shift that ends at the handoff and of the one before it.
-func (s *Store) unfinishedPostShift(ctx context.Context, rules arqir.OnCallRules, schedule string, sched rotation.Schedule, outgoing rotation.Shift) ([]arqir.PostShiftChecklist, error) {
+func (s *Store) unfinishedPostShift(ctx context.Context, q querier, rules arqir.OnCallRules, schedule string, sched rotation.Schedule, outgoing rotation.Shift) ([]arqir.PostShiftChecklist, error) {
 	if len(rules.PostShiftTasks) == 0 {
 		return []arqir.PostShiftChecklist{}, nil
 	}
@@ -153,7 +154,7 @@ func (s *Store) unfinishedPostShift(ctx context.Context, rules arqir.OnCallRules
 	// for the start of the outgoing shift): a turn the rotation computes for
 	// a time before anyone was assigned was never worked.
 	var handed int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM handoff_reports WHERE schedule = ? AND handoff_at = ?`), schedule, micros(storable(outgoing.Start))).Scan(&handed)
+	err := q.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM handoff_reports WHERE schedule = ? AND handoff_at = ?`), schedule, micros(storable(outgoing.Start))).Scan(&handed)
 	if err != nil {
 		return nil, fmt.Errorf("read the previous handoff: %w", err)
 	}
@@ -162,7 +163,7 @@ func (s *Store) unfinishedPostShift(ctx context.Context, rules arqir.OnCallRules
 	}
 	out := []arqir.PostShiftChecklist{}
 	for _, sh := range shifts {
-		c, err := s.postShiftChecklist(ctx, s.db, rules, schedule, sh)
+		c, err := s.postShiftChecklist(ctx, q, rules, schedule, sh)
 		if err != nil {
 			return nil, err
 		}

@@ -30,61 +30,72 @@ func (s *Store) scheduleRule(name string) (arqir.ScheduleRule, error) {
 	return rule, nil
 }
 
-// layerName names the one layer of a policy schedule in rotation's terms.
-const layerName = "rotation"
-
 // unassigned stands in the rotation of a schedule that has no participants
 // yet: a permanently vacant turn, so the schedule still answers (a gap that
 // says nobody is assigned) and overrides still apply. It cannot be a
 // handle: handles have no spaces or parentheses.
 const unassigned = "(no one assigned)"
 
-// rotationSchedule converts a policy schedule and its participants into the
-// schedule package rotation evaluates. It returns Check's EUNPROCESSABLE
-// for a schedule that cannot be evaluated exactly.
-func rotationSchedule(rule arqir.ScheduleRule, participants []string, anchor rotation.Date) (rotation.Schedule, error) {
+// rotationSchedule converts a policy schedule and its layers' participants
+// into the schedule package rotation evaluates. A layer nobody is assigned
+// to has nobody to put on call and is left out. It returns Check's
+// EUNPROCESSABLE for a schedule that cannot be evaluated exactly.
+func rotationSchedule(rule arqir.ScheduleRule, layers []layerState) (rotation.Schedule, error) {
 	if err := rule.Check(); err != nil {
 		return rotation.Schedule{}, err
 	}
-	days := int(rule.Rotation / (24 * time.Hour))
+	sched := rotation.Schedule{Name: rule.ID, Zone: rule.Zone()}
+	for _, l := range layers {
+		if len(l.participants) > 0 {
+			sched.Layers = append(sched.Layers, rotationLayer(l.rule, l.participants, l.anchor))
+		}
+	}
+	if len(sched.Layers) == 0 {
+		// A restriction only says when the participants are on call; with
+		// nobody to rotate it would cut a year-long gap into hundreds of
+		// parts.
+		base := rotationLayer(rule.Layers[0], []string{unassigned}, rotation.Date{})
+		base.Restriction = nil
+		sched.Layers, sched.Vacant = []rotation.Layer{base}, []string{unassigned}
+	}
+	return sched, nil
+}
+
+// rotationLayer converts one policy layer with its participants.
+func rotationLayer(l arqir.LayerRule, participants []string, anchor rotation.Date) rotation.Layer {
+	days := int(l.Rotation / (24 * time.Hour))
 	rot := rotation.Daily(days)
-	if rule.Weekly() {
+	if l.Weekly() {
 		rot = rotation.Weekly(days / 7)
 	}
 	layer := rotation.Layer{
-		Name:         layerName,
+		Name:         l.Name,
 		Participants: participants,
 		Rotation:     rot,
-		Handoff:      rotation.HandoffTime{Weekday: rule.HandoffWeekday, At: rotation.Clock{Hour: rule.HandoffHour, Minute: rule.HandoffMinute}},
+		Handoff:      rotation.HandoffTime{Weekday: l.HandoffWeekday, At: rotation.Clock{Hour: l.HandoffHour, Minute: l.HandoffMinute}},
 		Anchor:       anchor,
 	}
-	if r := rule.Restriction; r != nil {
+	if r := l.Restriction; r != nil {
 		layer.Restriction = &rotation.Restriction{
 			Weekdays: r.Weekdays,
 			From:     rotation.Clock{Hour: r.FromHour, Minute: r.FromMinute},
 			To:       rotation.Clock{Hour: r.ToHour, Minute: r.ToMinute},
 		}
 	}
-	sched := rotation.Schedule{Name: rule.ID, Zone: rule.Zone}
-	if len(participants) == 0 {
-		layer.Participants = []string{unassigned}
-		sched.Vacant = []string{unassigned}
-	}
-	sched.Layers = []rotation.Layer{layer}
-	return sched, nil
+	return layer
 }
 
-// defaultAnchor is the most recent handoff date on or before now in the
-// schedule's zone, so that the first participant is on call now.
-func defaultAnchor(rule arqir.ScheduleRule, now time.Time) rotation.Date {
-	local := now.In(rule.Zone)
+// defaultAnchor is the most recent handoff date of the layer on or before
+// now in its zone, so that the first participant is on call now.
+func defaultAnchor(l arqir.LayerRule, now time.Time) rotation.Date {
+	local := now.In(l.Zone)
 	for i := 0; i < 15; i++ {
 		day := local.AddDate(0, 0, -i)
-		if rule.Weekly() && day.Weekday() != rule.HandoffWeekday {
+		if l.Weekly() && day.Weekday() != l.HandoffWeekday {
 			continue
 		}
 		y, m, d := day.Date()
-		if !time.Date(y, m, d, rule.HandoffHour, rule.HandoffMinute, 0, 0, rule.Zone).After(now) {
+		if !time.Date(y, m, d, l.HandoffHour, l.HandoffMinute, 0, 0, l.Zone).After(now) {
 			return rotation.Date{Year: y, Month: m, Day: d}
 		}
 	}

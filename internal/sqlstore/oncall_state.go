@@ -7,27 +7,39 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/rotation"
 )
 
+// people is every user by handle, deleted ones included: the names and
+// deletions that answers show. A request reads it once (userIndex) and
+// hands it to every schedule it loads.
+type people map[string]*arqir.User
+
 // scheduleState is one schedule as the store knows it: the policy's
-// structure plus the participants, anchor and overrides in the database,
+// structure plus the participants, anchors and overrides in the database,
 // and the users they name.
 type scheduleState struct {
 	rule arqir.ScheduleRule
 	// exists says whether the schedule has a row (participants or overrides
 	// were ever given).
 	exists       bool
-	participants []string
-	anchor       rotation.Date
+	layers       []layerState // one per rule.Layers, in the same order
 	updatedAt    *time.Time
 	updatedBy    string
 	sweptThrough time.Time
 	overrides    []*arqir.Override
-	users        map[string]*arqir.User
+	users        people
+}
+
+// layerState is one layer's operational half: who rotates, from when.
+type layerState struct {
+	rule         arqir.LayerRule
+	participants []string
+	anchor       rotation.Date
 }
 
 // overrideReach is how far around the asked instants overrides are read:
@@ -37,59 +49,79 @@ const overrideReach = rotation.Horizon
 const overrideColumns = "id, schedule, handle, replaces, start_at, end_at, swap_id, created_at, created_by"
 
 // loadSchedule reads a schedule's state with the overrides that can matter
-// for answers about [from, to).
-func (s *Store) loadSchedule(ctx context.Context, q querier, rule arqir.ScheduleRule, from, to time.Time) (*scheduleState, error) {
-	st := &scheduleState{rule: rule}
+// for answers about [from, to). users is the request's user index.
+func (s *Store) loadSchedule(ctx context.Context, q querier, rule arqir.ScheduleRule, users people, from, to time.Time) (*scheduleState, error) {
+	st := &scheduleState{rule: rule, users: users}
+	for _, l := range rule.Layers {
+		st.layers = append(st.layers, layerState{rule: l})
+	}
 	var (
-		anchor  string
 		updated sql.NullInt64
 		swept   int64
 	)
-	err := q.QueryRowContext(ctx, s.q(`SELECT anchor, updated_at, updated_by, swept_through FROM schedules WHERE name = ?`), rule.ID).
-		Scan(&anchor, &updated, &st.updatedBy, &swept)
+	err := q.QueryRowContext(ctx, s.q(`SELECT updated_at, updated_by, swept_through FROM schedules WHERE name = ?`), rule.ID).
+		Scan(&updated, &st.updatedBy, &swept)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
+		return st, nil
 	case err != nil:
 		return nil, fmt.Errorf("read schedule %s: %w", rule.ID, err)
-	default:
-		st.exists, st.updatedAt, st.sweptThrough = true, fromNullMicros(updated), fromMicros(swept)
-		if anchor != "" {
-			y, m, d, err := arqir.ParseDate("anchor", anchor)
-			if err != nil {
-				return nil, fmt.Errorf("schedule %s has a stored anchor %q that is not a date: %w", rule.ID, anchor, err)
-			}
-			st.anchor = rotation.Date{Year: y, Month: m, Day: d}
-		}
 	}
-	if st.exists {
-		if st.participants, err = s.loadParticipants(ctx, q, rule.ID); err != nil {
-			return nil, err
-		}
-		if st.overrides, err = s.loadOverrides(ctx, q, rule.ID, from.Add(-overrideReach), to.Add(overrideReach)); err != nil {
-			return nil, err
-		}
+	st.exists, st.updatedAt, st.sweptThrough = true, fromNullMicros(updated), fromMicros(swept)
+	if err := s.loadLayers(ctx, q, st); err != nil {
+		return nil, err
 	}
-	if st.users, err = s.userIndex(ctx, q); err != nil {
+	if st.overrides, err = s.loadOverrides(ctx, q, rule.ID, from.Add(-overrideReach), to.Add(overrideReach)); err != nil {
 		return nil, err
 	}
 	return st, nil
 }
 
-func (s *Store) loadParticipants(ctx context.Context, q querier, schedule string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, s.q(`SELECT handle FROM schedule_participants WHERE schedule = ? ORDER BY position`), schedule)
+// loadLayers reads the anchors and participants of the policy's layers.
+// Rows of a layer the policy no longer has are kept but not used: a
+// policy that brings the layer back finds its rotation again.
+func (s *Store) loadLayers(ctx context.Context, q querier, st *scheduleState) error {
+	schedule := st.rule.ID
+	rows, err := q.QueryContext(ctx, s.q(`SELECT layer, anchor FROM schedule_layers WHERE schedule = ?`), schedule)
 	if err != nil {
-		return nil, fmt.Errorf("read participants of %s: %w", schedule, err)
+		return fmt.Errorf("read layers of %s: %w", schedule, err)
+	}
+	for rows.Next() {
+		var layer, anchor string
+		if err := rows.Scan(&layer, &anchor); err != nil {
+			rows.Close()
+			return fmt.Errorf("read layers of %s: %w", schedule, err)
+		}
+		l := st.layer(layer)
+		if l == nil || anchor == "" {
+			continue
+		}
+		y, m, d, err := arqir.ParseDate("anchor", anchor)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("layer %s of %s has a stored anchor %q that is not a date: %w", layer, schedule, anchor, err)
+		}
+		l.anchor = rotation.Date{Year: y, Month: m, Day: d}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read layers of %s: %w", schedule, err)
+	}
+	rows, err = q.QueryContext(ctx, s.q(`SELECT layer, handle FROM schedule_participants WHERE schedule = ? ORDER BY layer, position`), schedule)
+	if err != nil {
+		return fmt.Errorf("read participants of %s: %w", schedule, err)
 	}
 	defer rows.Close()
-	var out []string
 	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return nil, fmt.Errorf("read participants of %s: %w", schedule, err)
+		var layer, h string
+		if err := rows.Scan(&layer, &h); err != nil {
+			return fmt.Errorf("read participants of %s: %w", schedule, err)
 		}
-		out = append(out, h)
+		if l := st.layer(layer); l != nil {
+			l.participants = append(l.participants, h)
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // loadOverrides reads the overrides of a schedule that overlap [from, to),
@@ -124,17 +156,40 @@ func scanOverride(sc scanner) (*arqir.Override, error) {
 	return &o, nil
 }
 
+// layer returns the state of the named layer, or nil.
+func (st *scheduleState) layer(name string) *layerState {
+	for i := range st.layers {
+		if st.layers[i].rule.Name == name {
+			return &st.layers[i]
+		}
+	}
+	return nil
+}
+
+// assigned reports whether any layer has participants.
+func (st *scheduleState) assigned() bool {
+	return slices.ContainsFunc(st.layers, func(l layerState) bool { return len(l.participants) > 0 })
+}
+
 // deleted reports whether handle names a deleted user.
 func (st *scheduleState) deleted(handle string) bool {
 	u, ok := st.users[handle]
 	return ok && u.Deleted()
 }
 
+// withOverrides returns a copy of the state with other overrides, for
+// evaluating a change before or after it is made.
+func (st *scheduleState) withOverrides(overrides []*arqir.Override) *scheduleState {
+	c := *st
+	c.overrides = overrides
+	return &c
+}
+
 // build returns the schedule rotation evaluates, with extra overrides
 // added (a candidate being checked). Deleted users are taken out with
 // Schedule.Without: their turns stay in place and become flagged gaps.
 func (st *scheduleState) build(extra ...*arqir.Override) (rotation.Schedule, error) {
-	sched, err := rotationSchedule(st.rule, st.participants, st.anchor)
+	sched, err := rotationSchedule(st.rule, st.layers)
 	if err != nil {
 		return rotation.Schedule{}, err
 	}
@@ -144,9 +199,15 @@ func (st *scheduleState) build(extra ...*arqir.Override) (rotation.Schedule, err
 		})
 	}
 	var gone []string
-	for _, h := range st.participants {
-		if st.deleted(h) && !slices.Contains(gone, h) {
-			gone = append(gone, h)
+	active := false
+	for _, l := range st.layers {
+		for _, h := range l.participants {
+			switch {
+			case !st.deleted(h):
+				active = true
+			case !slices.Contains(gone, h):
+				gone = append(gone, h)
+			}
 		}
 	}
 	for _, o := range st.overrides {
@@ -157,15 +218,12 @@ func (st *scheduleState) build(extra ...*arqir.Override) (rotation.Schedule, err
 	for _, h := range gone {
 		sched, _ = sched.Without(h)
 	}
-	if len(st.participants) > 0 && !slices.ContainsFunc(st.participants, func(h string) bool { return !st.deleted(h) }) {
-		// Every participant was deleted: the schedule is evaluated without
-		// its restriction, as it always has been. This is no longer needed
-		// for speed (rotation walks a restricted gap in linear time); it
-		// is kept because it shapes the answer: the gap is one part per
-		// turn naming the deleted user (no "outside the hours" parts), and
-		// an override covering a deleted user covers their whole turn, not
-		// only the restriction's hours as when some participants remain.
-		sched.Layers[0].Restriction = nil
+	if st.assigned() && !active {
+		// Every participant was deleted: nobody can be on call, so the
+		// restrictions only split the gap (see rotationSchedule).
+		for i := range sched.Layers {
+			sched.Layers[i].Restriction = nil
+		}
 	}
 	return sched, nil
 }
@@ -193,27 +251,22 @@ func (st *scheduleState) shift(sh rotation.Shift) arqir.Shift {
 			out.Notes = append(out.Notes, n)
 		}
 	}
-	empty := len(st.participants) == 0
 	for _, p := range sh.Parts {
-		part := arqir.ShiftPart{Start: p.Start, End: p.End, Source: arqir.PartRotation, Replaces: p.Replaces}
+		part := arqir.ShiftPart{Start: p.Start, End: p.End, Source: arqir.PartRotation, Layer: p.Layer, Replaces: p.Replaces}
 		switch {
 		case p.Override != "":
-			part.Source = arqir.PartOverride
+			part.Source, part.Layer = arqir.PartOverride, ""
 			part.Override, _ = strconv.ParseInt(p.Override, 10, 64)
 		case sh.IsGap():
-			part.Source = arqir.PartGap
+			part.Source, part.Layer = arqir.PartGap, ""
 		}
-		switch {
-		case !sh.IsGap():
-		case empty:
-			note(fmt.Sprintf("no one assigned: %s has no participants yet; assign them with arqir oncall participants --schedule %s USER…", st.rule.ID, st.rule.ID))
-		case p.Vacant != "":
-			part.Vacant = p.Vacant
-			note(fmt.Sprintf("gap: user %s was deleted; assign the rotation again (arqir oncall participants --schedule %s …) or add an override", p.Vacant, st.rule.ID))
-		case st.rule.Restriction != nil:
-			note(fmt.Sprintf("no one on call: outside the hours of %s (%s)", st.rule.ID, st.rule.RestrictionText()))
-		default:
-			note("no one on call")
+		if sh.IsGap() {
+			if p.Vacant != "" && st.assigned() {
+				part.Vacant = p.Vacant
+			}
+			for _, n := range st.gapNotes(p.Vacant) {
+				note(n)
+			}
 		}
 		if n := len(out.Parts); n > 0 && samePart(out.Parts[n-1], part) {
 			out.Parts[n-1].End = part.End
@@ -224,9 +277,42 @@ func (st *scheduleState) shift(sh rotation.Shift) arqir.Shift {
 	return out
 }
 
+// gapNotes say why nobody is on call in a gap part whose vacant
+// participant (a deleted user) is vacant, if any.
+func (st *scheduleState) gapNotes(vacant string) []string {
+	id := st.rule.ID
+	switch {
+	case !st.assigned():
+		return []string{fmt.Sprintf("no one assigned: %s has no participants yet; assign them with arqir oncall participants --schedule %s USER…", id, id)}
+	case vacant != "":
+		return []string{fmt.Sprintf("gap: user %s was deleted; assign the rotation again (arqir oncall participants --schedule %s …) or add an override", vacant, id)}
+	}
+	var notes, hours []string
+	always := false
+	for _, l := range st.layers {
+		switch {
+		case len(l.participants) == 0:
+			notes = append(notes, fmt.Sprintf("no one on call: layer %s of %s has no participants yet; assign them with arqir oncall participants --schedule %s --layer %s USER…", l.rule.Name, id, id, l.rule.Name))
+		case l.rule.Restriction == nil:
+			always = true
+		case st.rule.Layered:
+			hours = append(hours, l.rule.Name+" "+l.rule.RestrictionText())
+		default:
+			hours = append(hours, l.rule.RestrictionText())
+		}
+	}
+	if len(hours) > 0 && !always {
+		notes = append(notes, fmt.Sprintf("no one on call: outside the hours of %s (%s)", id, strings.Join(hours, "; ")))
+	}
+	if len(notes) == 0 {
+		notes = append(notes, "no one on call")
+	}
+	return notes
+}
+
 // samePart reports whether two adjacent parts come from the same source.
 func samePart(a, b arqir.ShiftPart) bool {
-	return a.End.Equal(b.Start) && a.Source == b.Source && a.Override == b.Override && a.Replaces == b.Replaces && a.Vacant == b.Vacant
+	return a.End.Equal(b.Start) && a.Source == b.Source && a.Layer == b.Layer && a.Override == b.Override && a.Replaces == b.Replaces && a.Vacant == b.Vacant
 }
 
 // problem is the message of a schedule that cannot be evaluated, or "".

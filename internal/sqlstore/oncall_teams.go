@@ -92,43 +92,23 @@ func (s *Store) Teams(ctx context.Context) ([]*arqir.Team, error) {
 
 // AddTeamMember adds an active user at the end of the team.
 func (s *Store) AddTeamMember(ctx context.Context, team, handle string, _ arqir.Actor) (*arqir.Team, error) {
-	team, handle = strings.TrimSpace(team), strings.TrimSpace(handle)
-	var out *arqir.Team
-	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
-		t, err := s.loadTeam(ctx, tx, team)
-		if err != nil {
-			return err
-		}
+	return s.changeTeam(ctx, team, handle, func(tx *sql.Tx, t *arqir.Team, handle string) error {
 		if err := s.knownUsers(ctx, tx, "user", handle); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO team_members (team, handle, position)
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO team_members (team, handle, position)
 			SELECT ?, ?, COALESCE(MAX(position), -1) + 1 FROM team_members WHERE team = ?
 			ON CONFLICT (team, handle) DO NOTHING`), t.Name, handle, t.Name)
 		if err != nil {
 			return fmt.Errorf("add %s to team %s: %w", handle, t.Name, err)
 		}
-		if err := s.touchTeam(ctx, tx, t.Name); err != nil {
-			return err
-		}
-		out, err = s.loadTeam(ctx, tx, t.Name)
-		return err
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // RemoveTeamMember takes a user off a team.
 func (s *Store) RemoveTeamMember(ctx context.Context, team, handle string, _ arqir.Actor) (*arqir.Team, error) {
-	team, handle = strings.TrimSpace(team), strings.TrimSpace(handle)
-	var out *arqir.Team
-	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
-		t, err := s.loadTeam(ctx, tx, team)
-		if err != nil {
-			return err
-		}
+	return s.changeTeam(ctx, team, handle, func(tx *sql.Tx, t *arqir.Team, handle string) error {
 		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM team_members WHERE team = ? AND handle = ?`), t.Name, handle)
 		if err != nil {
 			return fmt.Errorf("remove %s from team %s: %w", handle, t.Name, err)
@@ -137,6 +117,24 @@ func (s *Store) RemoveTeamMember(ctx context.Context, team, handle string, _ arq
 			return fmt.Errorf("remove %s from team %s: %w", handle, t.Name, err)
 		} else if n == 0 {
 			return arqir.FieldErrorf(arqir.ENOTFOUND, "user", "%s is not a member of team %s: its members are %s", handle, t.Name, orNone(t.Members))
+		}
+		return nil
+	})
+}
+
+// changeTeam runs one membership change of a team in a transaction: it
+// reads the team (ENOTFOUND), applies change, stamps the team and returns
+// it as changed.
+func (s *Store) changeTeam(ctx context.Context, team, handle string, change func(tx *sql.Tx, t *arqir.Team, handle string) error) (*arqir.Team, error) {
+	team, handle = strings.TrimSpace(team), strings.TrimSpace(handle)
+	var out *arqir.Team
+	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
+		t, err := s.loadTeam(ctx, tx, team)
+		if err != nil {
+			return err
+		}
+		if err := change(tx, t, handle); err != nil {
+			return err
 		}
 		if err := s.touchTeam(ctx, tx, t.Name); err != nil {
 			return err

@@ -101,14 +101,26 @@ func (s *Store) UpdateUser(ctx context.Context, handle string, p arqir.UserPatch
 	return out, nil
 }
 
-// DeleteUser marks a user deleted. Rotations keep their places (nobody
-// else's turns move); the answers flag the user's turns as gaps.
-func (s *Store) DeleteUser(ctx context.Context, handle string, _ arqir.Actor) (*arqir.User, error) {
+// DeleteUser marks a user deleted. A user who rotates in a schedule of
+// the policy is kept unless forced: deleting them leaves their turns as
+// gaps. Forced, rotations keep their places (nobody else's turns move)
+// and the answers flag the user's turns as gaps.
+func (s *Store) DeleteUser(ctx context.Context, handle string, force bool, _ arqir.Actor) (*arqir.User, error) {
 	var out *arqir.User
 	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
 		u, err := s.activeUser(ctx, tx, strings.TrimSpace(handle), "handle")
 		if err != nil {
 			return err
+		}
+		if !force {
+			rotations, err := s.rotationsOf(ctx, tx, u.Handle)
+			if err != nil {
+				return err
+			}
+			if len(rotations) > 0 {
+				return arqir.FieldErrorf(arqir.ECONFLICT, "handle", "%s rotates in %s, so deleting them would leave their turns uncovered: take them out of those rotations first (arqir oncall participants --schedule %s … without %s), or delete them anyway with --force (API: ?force=true), which turns their turns into gaps flagged in the answers",
+					u.Handle, strings.Join(rotations, ", "), strings.Fields(rotations[0])[0], u.Handle)
+			}
 		}
 		now := s.clock()
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET deleted_at = ?, updated_at = ? WHERE handle = ?`), micros(now), micros(now), u.Handle); err != nil {
@@ -120,6 +132,42 @@ func (s *Store) DeleteUser(ctx context.Context, handle string, _ arqir.Actor) (*
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// rotationsOf names the policy's schedules (with the layer, for a schedule
+// of several) in which handle rotates, in policy order. Rows of schedules
+// or layers the policy no longer has do not count: nobody can be on call
+// through them.
+func (s *Store) rotationsOf(ctx context.Context, q querier, handle string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, s.q(`SELECT DISTINCT schedule, layer FROM schedule_participants WHERE handle = ?`), handle)
+	if err != nil {
+		return nil, fmt.Errorf("find the rotations of %s: %w", handle, err)
+	}
+	defer rows.Close()
+	in := map[[2]string]bool{}
+	for rows.Next() {
+		var schedule, layer string
+		if err := rows.Scan(&schedule, &layer); err != nil {
+			return nil, fmt.Errorf("find the rotations of %s: %w", handle, err)
+		}
+		in[[2]string{schedule, layer}] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find the rotations of %s: %w", handle, err)
+	}
+	var out []string
+	for _, rule := range s.onCallRules().Schedules {
+		for _, l := range rule.Layers {
+			switch {
+			case !in[[2]string{rule.ID, l.Name}]:
+			case rule.Layered:
+				out = append(out, fmt.Sprintf("%s (layer %s)", rule.ID, l.Name))
+			default:
+				out = append(out, rule.ID)
+			}
+		}
 	}
 	return out, nil
 }
@@ -167,13 +215,13 @@ func (s *Store) knownUsers(ctx context.Context, q querier, field string, handles
 
 // userIndex reads every user by handle, deleted ones included: the names
 // and deletions that answers show.
-func (s *Store) userIndex(ctx context.Context, q querier) (map[string]*arqir.User, error) {
+func (s *Store) userIndex(ctx context.Context, q querier) (people, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+userColumns+` FROM users`)
 	if err != nil {
 		return nil, fmt.Errorf("read users: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]*arqir.User{}
+	out := people{}
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {

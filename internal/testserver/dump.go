@@ -2,6 +2,7 @@ package testserver
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -11,8 +12,9 @@ import (
 
 // Dump is the whole database as the store reads it, as indented JSON: every
 // incident with its timeline, every token, every policy revision, every
-// integration and every alert. A test takes one before a request that must
-// be refused and checks with Unchanged that the request changed nothing.
+// integration and every alert, and every row of the on-call tables. A test
+// takes one before a request that must be refused and checks with
+// Unchanged that the request changed nothing.
 //
 // It leaves out when tokens were last used: authenticating records that
 // (at most once a minute per token), refused request or not, by design.
@@ -37,6 +39,8 @@ func DumpStore(t testing.TB, store arqir.Store) string {
 		ActivePolicy string                `json:"active_policy_source"`
 		Integrations []*arqir.Integration  `json:"integrations"`
 		Alerts       []*arqir.Alert        `json:"alerts"`
+		// OnCall is every row of the on-call tables, by table.
+		OnCall map[string][]map[string]any `json:"oncall"`
 	}
 	f := arqir.IncidentFilter{Limit: 500}
 	for {
@@ -86,11 +90,76 @@ func DumpStore(t testing.TB, store arqir.Store) string {
 		}
 		af.Cursor = page.Next
 	}
+	if db, ok := store.(interface{ DB() *sql.DB }); ok {
+		state.OnCall = dumpOnCall(t, db.DB())
+	}
 	b, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {
 		t.Fatalf("dump: %v", err)
 	}
 	return string(b)
+}
+
+// onCallTables are the tables of the on-call service (migration 00003)
+// with the order that lists their rows the same way every time. They are
+// read as rows because no read of the service lists them whole: a
+// schedule shows the overrides that have not ended, notes and post-shift
+// ticks belong to shifts, messages to their recipient.
+var onCallTables = []struct{ name, order string }{
+	{"users", "handle"},
+	{"teams", "name"},
+	{"team_members", "team, position"},
+	{"contact_assignments", "role"},
+	{"schedules", "name"},
+	{"schedule_layers", "schedule, layer"},
+	{"schedule_participants", "schedule, layer, position"},
+	{"schedule_overrides", "id"},
+	{"calendar_feeds", "id"},
+	{"handoff_reports", "id"},
+	{"handoff_notes", "id"},
+	{"post_shift_ticks", "schedule, shift_start, task"},
+	{"inapp_messages", "id"},
+}
+
+// dumpOnCall reads every row of the on-call tables, column by column.
+func dumpOnCall(t testing.TB, db *sql.DB) map[string][]map[string]any {
+	t.Helper()
+	out := map[string][]map[string]any{}
+	for _, table := range onCallTables {
+		rows, err := db.QueryContext(context.Background(), "SELECT * FROM "+table.name+" ORDER BY "+table.order)
+		if err != nil {
+			t.Fatalf("dump %s: %v", table.name, err)
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatalf("dump %s: %v", table.name, err)
+		}
+		list := []map[string]any{}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatalf("dump %s: %v", table.name, err)
+			}
+			row := map[string]any{}
+			for i, c := range cols {
+				if b, ok := vals[i].([]byte); ok {
+					vals[i] = string(b) // TEXT may come back as bytes
+				}
+				row[c] = vals[i]
+			}
+			list = append(list, row)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("dump %s: %v", table.name, err)
+		}
+		rows.Close()
+		out[table.name] = list
+	}
+	return out
 }
 
 // Unchanged fails the test if the database differs from the dump taken

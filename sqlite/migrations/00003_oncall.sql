@@ -45,23 +45,35 @@ CREATE TABLE contact_assignments (
 ) STRICT;
 
 -- One row per policy schedule that was ever given participants or an
--- override. anchor is the local date YYYY-MM-DD of the first participant's
--- turn ('' until assigned). swept_through is the instant up to which the
--- scheduler has made the handoff reports.
+-- override. swept_through is the instant up to which the handoff reports
+-- are made (by the scheduler, or by a change that hands over at once).
 CREATE TABLE schedules (
     name          TEXT    PRIMARY KEY,
-    anchor        TEXT    NOT NULL,
     updated_at    INTEGER,
     updated_by    TEXT    NOT NULL,
     swept_through INTEGER NOT NULL
 ) STRICT;
 
-CREATE TABLE schedule_participants (
+-- One row per layer of a policy schedule that was ever given participants.
+-- anchor is the local date YYYY-MM-DD of the first participant's turn
+-- ('' while the layer has none); changing who rotates keeps it.
+CREATE TABLE schedule_layers (
     schedule TEXT    NOT NULL REFERENCES schedules (name),
+    layer    TEXT    NOT NULL,
+    anchor   TEXT    NOT NULL,
+    PRIMARY KEY (schedule, layer)
+) STRICT;
+
+CREATE TABLE schedule_participants (
+    schedule TEXT    NOT NULL,
+    layer    TEXT    NOT NULL,
     position INTEGER NOT NULL,
     handle   TEXT    NOT NULL REFERENCES users (handle),
-    PRIMARY KEY (schedule, position)
+    PRIMARY KEY (schedule, layer, position),
+    FOREIGN KEY (schedule, layer) REFERENCES schedule_layers (schedule, layer)
 ) STRICT;
+-- Deleting a user asks which rotations they are in.
+CREATE INDEX schedule_participants_handle ON schedule_participants (handle);
 
 -- replaces is '' when the override covers whoever is on. swap_id is the id
 -- of the first override of a swap (both halves carry it), 0 otherwise.
@@ -147,6 +159,7 @@ DROP TABLE handoff_notes;
 DROP TABLE handoff_reports;
 DROP TABLE schedule_overrides;
 DROP TABLE schedule_participants;
+DROP TABLE schedule_layers;
 DROP TABLE schedules;
 DROP TABLE contact_assignments;
 DROP TABLE team_members;
