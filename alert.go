@@ -2,6 +2,7 @@ package arqir
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -94,18 +95,54 @@ type AlertPage struct {
 	Next   string   `json:"next"` // empty on the last page
 }
 
-// IngestRequestRetention is how long a request key is remembered: a sender
-// retrying the same request within it is answered from the first result.
-const IngestRequestRetention = 24 * time.Hour
+// How long a request key is remembered. A key the sender chose (an SNS
+// MessageId, a Datadog event id, an Idempotency-Key header) names one
+// request and nothing else, so it is kept long enough for any retry:
+// IngestRequestRetention. A key arqir derived from the request body
+// (BodyKeyPrefix) names every identical body too, and senders repeat
+// identical bodies on purpose: a PagerDuty trigger that fires again hours
+// after its resolve, an Opsgenie close after a re-create. Such a key may
+// only stand for the sender's retries, which end within minutes:
+// Alertmanager's notifiers (webhook, pagerduty_configs, opsgenie_configs,
+// and Grafana's, built on them) give up a notification by the group's next
+// group_interval, 5 min by default, and client libraries retry within
+// seconds. So it is kept RetryKeyRetention, longer than those retries and
+// than the 5-minute replay window of signed requests (a replayed signed
+// request is a retry too), and short enough that a deliberate repeat soon
+// after is applied. An identical body within it is still taken for a
+// retry: senders that repeat bodies faster name their requests
+// (Idempotency-Key).
+const (
+	IngestRequestRetention = 24 * time.Hour   // a key the sender chose
+	RetryKeyRetention      = 10 * time.Minute // a key derived from the body
+)
+
+// BodyKeyPrefix starts every request key derived from the request body
+// rather than chosen by the sender: the store keeps such keys only for
+// RetryKeyRetention.
+const BodyKeyPrefix = "body:"
+
+// RequestKeyRetention returns how long the store remembers a request key:
+// RetryKeyRetention for a key derived from the body (BodyKeyPrefix), else
+// IngestRequestRetention.
+func RequestKeyRetention(key string) time.Duration {
+	if strings.HasPrefix(key, BodyKeyPrefix) {
+		return RetryKeyRetention
+	}
+	return IngestRequestRetention
+}
 
 // AlertService receives alerts, deduplicates and groups them into incidents.
 type AlertService interface {
 	// Ingest applies the events of one inbound request durably: when it
 	// returns nil, the alerts, their incident changes and timeline events are
 	// committed. requestKey identifies the request for idempotency: the same
-	// key for the same integration within IngestRequestRetention returns the
-	// first result with Replayed set and applies nothing; an empty key turns
-	// idempotency off. The request is all or nothing. Returns
+	// key for the same integration within its retention
+	// (RequestKeyRetention: 24 h, or 10 min for a key derived from the body)
+	// returns the first result with Replayed set and applies nothing; an
+	// expired key is applied again, whether or not a sweep has forgotten
+	// it yet; an empty key turns idempotency off. The request is all or
+	// nothing. Returns
 	// EUNPROCESSABLE for an invalid event (no dedup key, unknown status,
 	// over a limit; see ValidateAlertEvents), EINVALID for a bad request
 	// key, ENOTFOUND for an unknown or revoked integration.
@@ -119,8 +156,9 @@ type AlertService interface {
 	// noise (K5), with an event on its incident's timeline. Returns
 	// ENOTFOUND, EUNPROCESSABLE without a reason or when already marked.
 	MarkAlertFalsePositive(ctx context.Context, id int64, reason string, a Actor) (*Alert, error)
-	// SweepIngestRequests forgets request keys received before
-	// now-IngestRequestRetention, a bounded number per call, and returns how
-	// many it forgot. Safe to run on several replicas at once.
+	// SweepIngestRequests forgets request keys whose retention
+	// (RequestKeyRetention) ended at or before now, a bounded number per
+	// call, and returns how many it forgot. Safe to run on several replicas
+	// at once.
 	SweepIngestRequests(ctx context.Context, now time.Time) (int, error)
 }

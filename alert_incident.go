@@ -92,6 +92,36 @@ func (inc *Incident) AlertFiredAgain(a *Alert, by Actor, now time.Time) []Timeli
 	return []TimelineEvent{newEvent(by, now, EventAlertFiredAgain, msg, alertData(a))}
 }
 
+// RaiseSeverityForAlert raises an open incident to the severity its alert
+// was routed to, when that one is more severe: a critical alert joining a
+// SEV3 group's incident makes it a SEV1 (how joins the message, e.g.
+// "attached" or "fired again"). It never lowers a severity: lowering is a
+// responder's judgement (R3). The pending response deadline keeps its
+// start (the declaration, or the latest reopening) and takes the new
+// target, as ChangeSeverity re-targets it: a SEV3 raised to SEV1 ten
+// minutes after its declaration is overdue at once, which is the truth. An
+// alert or incident severity the rules do not know changes nothing.
+func (inc *Incident) RaiseSeverityForAlert(rules Rules, a *Alert, how string, by Actor, now time.Time) []TimelineEvent {
+	if !inc.Status.Open() {
+		return nil
+	}
+	to, from := slices.Index(rules.SeverityNames(), a.Severity), slices.Index(rules.SeverityNames(), inc.Severity)
+	if to < 0 || from < 0 || to >= from {
+		return nil
+	}
+	old, sev := rules.Severities[from], rules.Severities[to]
+	inc.Severity = sev.Name
+	for i, d := range inc.Deadlines {
+		if d.Kind == DeadlineResponse && d.Pending() {
+			inc.Deadlines[i].DueAt = d.DueAt.Add(sev.ResponseTarget - old.ResponseTarget)
+		}
+	}
+	msg := fmt.Sprintf("Severity %s → %s: alert %q %s (respond within %s)", old.Name, sev.Name, a.Title(), how, sev.ResponseTarget)
+	data := alertData(a)
+	data["from"], data["to"] = old.Name, sev.Name
+	return []TimelineEvent{newEvent(by, now, EventSeverityChanged, msg, data)}
+}
+
 // ReopenForAlert reopens a resolved incident because one of its group's
 // alerts fired again within the policy's reopen window; the reason names
 // the alert and how long after the resolution it fired.

@@ -159,6 +159,48 @@ func TestD_AttachAlertWidensTheIncident(t *testing.T) {
 	}
 }
 
+// A more severe alert raises the incident, re-targeting the unmet
+// response deadline from when it started (the declaration, or the
+// reopening); a less severe one, an unknown severity or a resolved
+// incident changes nothing.
+func TestD_MoreSevereAlertRaisesTheIncident(t *testing.T) {
+	rules := testRules()
+	at := t0.Add(10 * time.Minute)
+	inc := declare(t, "SEV3")
+	for _, sev := range []string{"SEV3", "SEV4", "SEV9", ""} {
+		if events := inc.RaiseSeverityForAlert(rules, arqir.NewAlert(prom, ev("a", arqir.AlertFiring), "", sev, "g", at), "attached", arqir.AlertActor(prom), at); events != nil || inc.Severity != "SEV3" {
+			t.Fatalf("a %q alert: %+v, severity %s", sev, events, inc.Severity)
+		}
+	}
+	crit := arqir.NewAlert(prom, ev("crit", arqir.AlertFiring, "alertname", "Checkout"), "", "SEV1", "g", at)
+	events := inc.RaiseSeverityForAlert(rules, crit, "attached", arqir.AlertActor(prom), at)
+	if inc.Severity != "SEV1" || len(events) != 1 || events[0].Kind != arqir.EventSeverityChanged ||
+		events[0].Message != `Severity SEV3 → SEV1: alert "Checkout" attached (respond within 5m0s)` ||
+		events[0].Data["from"] != "SEV3" || events[0].Data["to"] != "SEV1" || events[0].Data["dedup_key"] != "crit" {
+		t.Fatalf("raised to %s: %+v", inc.Severity, events)
+	}
+	if d := inc.Deadlines[0]; !d.DueAt.Equal(t0.Add(5 * time.Minute)) {
+		t.Fatalf("response due %v, want the SEV1 target from the declaration", d.DueAt)
+	}
+
+	// After a reopening the new deadline counts from the reopening.
+	inc = declare(t, "SEV3")
+	if _, err := inc.Resolve(arqir.Resolution{RootCause: "x", CustomerImpact: "y"}, alice, t0); err != nil {
+		t.Fatal(err)
+	}
+	if events := inc.RaiseSeverityForAlert(rules, crit, "fired again", arqir.AlertActor(prom), at); events != nil || inc.Severity != "SEV3" {
+		t.Fatalf("a resolved incident was raised: %+v", events)
+	}
+	if _, err := inc.ReopenForAlert(rules, crit, arqir.AlertActor(prom), at); err != nil {
+		t.Fatal(err)
+	}
+	inc.RaiseSeverityForAlert(rules, crit, "fired again", arqir.AlertActor(prom), at)
+	last := inc.Deadlines[len(inc.Deadlines)-1]
+	if inc.Severity != "SEV1" || !last.Pending() || !last.DueAt.Equal(at.Add(5*time.Minute)) {
+		t.Fatalf("reopened and raised: %s, deadline %+v, want SEV1 due 5 min after the reopening", inc.Severity, last)
+	}
+}
+
 func TestC3_AlertsAllResolvedAutoResolvesOnlyWhenThePolicySays(t *testing.T) {
 	inc := declare(t, "SEV1")
 	events, err := inc.AlertsAllResolved(3, false, arqir.AlertActor(prom), t0.Add(time.Minute))

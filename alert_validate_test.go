@@ -90,7 +90,10 @@ func TestNewIntegrationValidate(t *testing.T) {
 		t.Errorf("normalised = %+v, %v", n, err)
 	}
 	in := &arqir.Integration{Kind: arqir.KindGrafana, Settings: map[string]string{}}
-	if in.Setting(arqir.SettingSignatureHeader) != "X-Grafana-Alert-Signature" || in.Setting(arqir.SettingRequireSignature) != "false" {
+	gen := &arqir.Integration{Kind: arqir.KindGeneric, Settings: map[string]string{}}
+	// Grafana's absent require_signature has no default: the other
+	// settings decide (Integration.SignatureRequired).
+	if in.Setting(arqir.SettingSignatureHeader) != "X-Grafana-Alert-Signature" || in.Setting(arqir.SettingRequireSignature) != "" || gen.Setting(arqir.SettingRequireSignature) != "true" {
 		t.Error("defaults of absent settings")
 	}
 }

@@ -12,14 +12,18 @@ import (
 // Integration setting keys. Settings are never secret: they are listed by
 // the API and shown in the UI.
 const (
-	// SettingRequireSignature "true" refuses requests without a valid HMAC
-	// signature made with the integration's signing secret (grafana, generic).
+	// SettingRequireSignature says whether requests without an HMAC
+	// signature made with the integration's signing secret are refused
+	// (grafana, generic); see Integration.SignatureRequired for what an
+	// absent setting means. A signature that is present is always checked.
 	SettingRequireSignature = "require_signature"
 	// SettingSignatureHeader names the header that carries the HMAC (grafana:
 	// default X-Grafana-Alert-Signature; generic: default X-Signature-256).
+	// Setting it on a grafana integration makes the signature required.
 	SettingSignatureHeader = "signature_header"
 	// SettingTimestampHeader names Grafana's optional header whose Unix time
-	// is signed together with the body ("ts:body").
+	// is signed together with the body ("ts:body"). Setting it makes the
+	// signature required, like signature_header.
 	SettingTimestampHeader = "timestamp_header"
 	// SettingTopicARNs is the comma-separated allow-list of SNS topic ARNs a
 	// CloudWatch integration accepts. Required for cloudwatch.
@@ -46,7 +50,9 @@ type SettingSpec struct {
 var IntegrationSettings = map[IntegrationKind][]SettingSpec{
 	KindAlertmanager: nil,
 	KindGrafana: {
-		{Key: SettingRequireSignature, Default: "false", Example: "true", check: checkBool},
+		// Absent, require_signature follows signature_header and
+		// timestamp_header (Integration.SignatureRequired): no default.
+		{Key: SettingRequireSignature, Example: "true", check: checkBool},
 		{Key: SettingSignatureHeader, Default: "X-Grafana-Alert-Signature", Example: "X-Grafana-Alerting-Signature", check: checkHeaderName},
 		{Key: SettingTimestampHeader, Example: "X-Grafana-Alert-Timestamp", check: checkHeaderName},
 	},
@@ -57,7 +63,7 @@ var IntegrationSettings = map[IntegrationKind][]SettingSpec{
 		{Key: SettingTopicARNs, Required: true, Example: "arn:aws:sns:us-east-1:123456789012:alarms", check: checkTopicARNs},
 	},
 	KindGeneric: {
-		{Key: SettingRequireSignature, Default: "false", Example: "true", check: checkBool},
+		{Key: SettingRequireSignature, Default: "true", Example: "false", check: checkBool},
 		{Key: SettingSignatureHeader, Default: "X-Signature-256", Example: "X-Signature-256", check: checkHeaderName},
 	},
 	KindEvaluator: {
@@ -77,6 +83,33 @@ func (in *Integration) Setting(key string) string {
 		}
 	}
 	return ""
+}
+
+// SignatureRequired reports whether the integration refuses requests that
+// carry no HMAC signature. Signing is secure by default once it is
+// configured:
+//   - generic: always, unless require_signature is "false". Every
+//     integration has its signing secret from creation, and arqir's own
+//     senders can sign, so an unsigned request is refused unless the
+//     operator opted out explicitly.
+//   - grafana: when require_signature is "true"; without that setting, when
+//     signature_header or timestamp_header is set, since setting either
+//     says the contact point signs. Grafana's webhook signs only when its
+//     HMAC secret is configured, so a plain contact point stays accepted.
+//
+// Other kinds have no HMAC scheme (SNS messages are always verified).
+func (in *Integration) SignatureRequired() bool {
+	v, set := in.Settings[SettingRequireSignature]
+	switch in.Kind {
+	case KindGeneric:
+		return v != "false"
+	case KindGrafana:
+		if set {
+			return v == "true"
+		}
+		return in.Settings[SettingSignatureHeader] != "" || in.Settings[SettingTimestampHeader] != ""
+	}
+	return false
 }
 
 // Validate checks and normalises the input: trimmed name and service, the

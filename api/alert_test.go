@@ -10,11 +10,11 @@ import (
 	"github.com/arqir/arqir/internal/testserver"
 )
 
-// sendAlerts creates a generic integration and sends body through it, as a
-// monitoring tool does.
+// sendAlerts creates a generic integration that accepts unsigned requests
+// and sends body through it, as a monitoring tool does.
 func sendAlerts(t *testing.T, srv *testserver.Server, name, body string) {
 	t.Helper()
-	c := call(t, srv, "POST", "/api/v1/integrations", srv.Admin, `{"name":"`+name+`","kind":"generic","service":"checkout"}`).wantStatus(t, http.StatusCreated).created(t)
+	c := call(t, srv, "POST", "/api/v1/integrations", srv.Admin, `{"name":"`+name+`","kind":"generic","service":"checkout","settings":{"require_signature":"false"}}`).wantStatus(t, http.StatusCreated).created(t)
 	call(t, srv, "POST", "/ingest/generic", c.Credential, body).wantStatus(t, http.StatusOK)
 }
 

@@ -16,7 +16,8 @@ type endpointBody struct {
 	URL    string `json:"url"`
 	Method string `json:"method"`
 	Auth   string `json:"auth"`
-	// Signature describes the optional signature scheme; empty when none.
+	// Signature describes the signature scheme and when it is required;
+	// empty when none.
 	Signature string `json:"signature"`
 }
 

@@ -22,8 +22,8 @@ type kindBody struct {
 	Path string `json:"path"`
 	// Auth says how the tool presents the integration credential.
 	Auth string `json:"auth"`
-	// Signature describes the optional signature scheme; empty when the
-	// kind has none.
+	// Signature describes the signature scheme and when it is required;
+	// empty when the kind has none.
 	Signature string        `json:"signature"`
 	Settings  []settingBody `json:"settings"`
 }
@@ -54,7 +54,7 @@ var integrationKinds = map[arqir.IntegrationKind]kindBody{
 	arqir.KindGrafana: {
 		Title: "Grafana alerting webhook (v1)", Method: "POST", Path: "/ingest/grafana",
 		Auth:      "Authorization: Bearer <credential> (contact point Authorization header), or basic auth with the credential as the password",
-		Signature: "optional: HMAC-SHA256 of the body with the signing secret, hex, in X-Grafana-Alert-Signature (settings signature_header, timestamp_header, require_signature)",
+		Signature: "HMAC-SHA256 of the body with the signing secret, hex, in X-Grafana-Alert-Signature (settings signature_header, timestamp_header); checked whenever present, required once signature_header or timestamp_header is set or require_signature is true (require_signature=false opts out)",
 	},
 	arqir.KindPagerDuty: {
 		Title: "PagerDuty Events API v2 compatible", Method: "POST", Path: "/ingest/pagerduty/v2/enqueue",
@@ -76,7 +76,7 @@ var integrationKinds = map[arqir.IntegrationKind]kindBody{
 	arqir.KindGeneric: {
 		Title: "arqir generic JSON (one alert or a batch)", Method: "POST", Path: "/ingest/generic",
 		Auth:      "Authorization: Bearer <credential>",
-		Signature: "optional: X-Signature-256: t=<unix seconds>,v1=<hex HMAC-SHA256(signing secret, t + \".\" + body)> (settings signature_header, require_signature)",
+		Signature: "required unless require_signature=false: X-Signature-256: t=<unix seconds>,v1=<hex HMAC-SHA256(signing secret, t + \".\" + body)>, with an Idempotency-Key header of t + \".\" + key + \".\" + body (setting signature_header)",
 	},
 	arqir.KindEvaluator: {
 		Title: "arqir built-in rule evaluator",

@@ -16,6 +16,16 @@ import (
 // SEV3 uses its routing default severity, else its least severe one.
 const ReportSeverity = "SEV3"
 
+// A reporter token (customer support) may estimate a severity, but not
+// declare the most severe level: a SEV1 pages every responder and, by the
+// procedures, notifies the executives, which is the responders' call (R3).
+// So a reporter's severity is capped at the policy's second level (SEV2 in
+// the ARQ policy: response within 15 minutes, so a real outage is still
+// answered fast); the estimate itself is kept in the incident's summary,
+// and a responder raises the severity if they agree. Responders and
+// admins, who may declare incidents anyway, file reports at any severity.
+// The cap is not a policy field yet: it is the policy's order of levels.
+
 // maxContactLen bounds reporter_contact: an email, a phone number or a
 // ticket reference.
 const maxContactLen = 500
@@ -31,7 +41,8 @@ var reportSources = map[string]string{
 type reportRequest struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
-	// Severity is the reporter's estimate; default ReportSeverity.
+	// Severity is the reporter's estimate; default ReportSeverity. A
+	// reporter token opens at reporterMaxSeverity at most.
 	Severity string   `json:"severity"`
 	Services []string `json:"services"`
 	// Source is customer_support or user_report.
@@ -40,7 +51,8 @@ type reportRequest struct {
 	// a phone number or the support ticket.
 	ReporterContact string `json:"reporter_contact"`
 	// IncidentID, when set, adds the report to that open incident's
-	// timeline instead of opening a new incident.
+	// timeline instead of opening a new incident. An unknown incident and
+	// one that is not open are refused alike (404).
 	IncidentID string `json:"incident_id"`
 }
 
@@ -76,13 +88,23 @@ func (s *server) handleReport(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(req.IncidentID) != "" {
 		return s.addReport(w, r, req, actor)
 	}
+	rules := s.policies.Rules()
 	sev := strings.TrimSpace(req.Severity)
 	if sev == "" {
-		sev = reportSeverity(s.policies.Rules())
+		sev = reportSeverity(rules)
+	}
+	summary := fmt.Sprintf("%s\n\nReported by %s from %s; contact: %s", strings.TrimSpace(req.Description), actor.Name, reportSources[req.Source], strings.TrimSpace(req.ReporterContact))
+	capped := ""
+	if t := tokenOf(r); t != nil && t.Role == arqir.RoleReporter {
+		if ceiling := reporterMaxSeverity(rules); severityIndex(rules, sev) >= 0 && severityIndex(rules, sev) < severityIndex(rules, ceiling) {
+			capped = fmt.Sprintf(" The report estimated %s; a report opens at %s at most, and a responder raises it if they agree.", sev, ceiling)
+			summary += fmt.Sprintf("\nThe reporter estimates %s (reports open at %s at most).", sev, ceiling)
+			sev = ceiling
+		}
 	}
 	inc, err := s.store.Declare(r.Context(), arqir.Declaration{
 		Title:     req.Title,
-		Summary:   fmt.Sprintf("%s\n\nReported by %s from %s; contact: %s", strings.TrimSpace(req.Description), actor.Name, reportSources[req.Source], strings.TrimSpace(req.ReporterContact)),
+		Summary:   summary,
 		Severity:  sev,
 		Services:  req.Services,
 		Detection: arqir.Detection{Kind: arqir.DetectionManual, Source: req.Source},
@@ -92,7 +114,7 @@ func (s *server) handleReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusCreated, reportReceipt{
 		IncidentID: inc.ID, Opened: true, Severity: inc.Severity,
-		Message: fmt.Sprintf("Opened %s at %s; responders take it from here. Quote %s when you follow up.", inc.ID, inc.Severity, inc.ID),
+		Message: fmt.Sprintf("Opened %s at %s; responders take it from here.%s Quote %s when you follow up.", inc.ID, inc.Severity, capped, inc.ID),
 	})
 	return nil
 }
@@ -103,12 +125,18 @@ func (s *server) addReport(w http.ResponseWriter, r *http.Request, req reportReq
 	if err != nil {
 		return arqir.FieldErrorf(arqir.EINVALID, "incident_id", "%s", arqir.ErrorMessage(err))
 	}
+	// An unknown incident and one that is not open get the same answer: a
+	// reporter may not read incidents, and telling the two apart would let
+	// it probe which exist and whether they are resolved.
+	notOpen := arqir.FieldErrorf(arqir.ENOTFOUND, "incident_id", "%s is not an open incident: file the report without incident_id to open a new incident", id)
 	inc, err := s.store.Incident(r.Context(), id)
-	if err != nil {
+	if arqir.ErrorCode(err) == arqir.ENOTFOUND {
+		return notOpen
+	} else if err != nil {
 		return err
 	}
 	if !inc.Status.Open() {
-		return arqir.FieldErrorf(arqir.EUNPROCESSABLE, "incident_id", "%s is resolved: file the report without incident_id to open a new incident", id)
+		return notOpen
 	}
 	note := fmt.Sprintf("Report from %s: %s: %s (contact: %s)", reportSources[req.Source], strings.TrimSpace(req.Title), strings.TrimSpace(req.Description), strings.TrimSpace(req.ReporterContact))
 	if sev := strings.TrimSpace(req.Severity); sev != "" {
@@ -149,6 +177,31 @@ func (req *reportRequest) check() error {
 		return arqir.FieldErrorf(arqir.EUNPROCESSABLE, "reporter_contact", "the contact is %d bytes; give an email, a phone number or a ticket reference (at most %d bytes)", len(req.ReporterContact), maxContactLen)
 	}
 	return nil
+}
+
+// reporterMaxSeverity is the most severe level a reporter token may open a
+// report at: the policy's second level (SEV2), or its only one.
+func reporterMaxSeverity(rules arqir.Rules) string {
+	switch n := len(rules.Severities); {
+	case n > 1:
+		return rules.Severities[1].Name
+	case n == 1:
+		return rules.Severities[0].Name
+	}
+	return ""
+}
+
+// severityIndex is the position of a severity in the policy, most severe
+// first, matched as the declaration matches it (case and spaces aside);
+// -1 when the policy has no such severity.
+func severityIndex(rules arqir.Rules, name string) int {
+	n := strings.ReplaceAll(strings.TrimSpace(name), " ", "")
+	for i, s := range rules.Severities {
+		if n != "" && strings.EqualFold(strings.ReplaceAll(s.Name, " ", ""), n) {
+			return i
+		}
+	}
+	return -1
 }
 
 // reportSeverity is the severity of a report that names none.

@@ -41,6 +41,58 @@ func TestD5_ReportOpensAManualIncident(t *testing.T) {
 	}
 }
 
+// D5: a reporter token cannot declare the most severe level (SEV1 pages
+// everyone and notifies the executives): its report opens at SEV2 at most,
+// says so, and keeps the estimate for the responders; SEV2 and below are
+// taken as given.
+func TestD5_ReporterSeverityIsCappedAtSEV2(t *testing.T) {
+	t.Parallel()
+	srv := testserver.New(t)
+	rita := srv.Token(t, "rita", arqir.RoleReporter)
+	for i, tc := range []struct{ asked, want string }{{"SEV1", "SEV2"}, {"sev 1", "SEV2"}, {"SEV2", "SEV2"}, {"SEV4", "SEV4"}} {
+		r := call(t, srv, "POST", "/api/v1/reports", rita,
+			`{"title":"Site down","description":"all customers","source":"customer_support","reporter_contact":"c","severity":"`+tc.asked+`"}`).
+			wantStatus(t, http.StatusCreated)
+		var receipt struct{ Severity, Message string }
+		if err := json.Unmarshal(r.body, &receipt); err != nil {
+			t.Fatal(err)
+		}
+		inc, err := srv.Store.Incident(t.Context(), arqir.IncidentID(i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inc.Severity != tc.want || receipt.Severity != tc.want {
+			t.Errorf("%s: opened %s (receipt %s), want %s", tc.asked, inc.Severity, receipt.Severity, tc.want)
+		}
+		capped := tc.asked != tc.want
+		if capped != strings.Contains(receipt.Message, "opens at SEV2 at most") || capped != strings.Contains(inc.Summary, "The reporter estimates "+tc.asked) {
+			t.Errorf("%s: receipt %q, summary %q", tc.asked, receipt.Message, inc.Summary)
+		}
+	}
+}
+
+// D5: for a reporter, an incident that does not exist and one that is
+// resolved get the same answer, so reports cannot probe incidents.
+func TestD5_ReportCannotProbeIncidents(t *testing.T) {
+	t.Parallel()
+	srv := testserver.New(t)
+	rita := srv.Token(t, "rita", arqir.RoleReporter)
+	call(t, srv, "POST", "/api/v1/incidents", srv.Responder, `{"title":"Checkout errors","severity":"SEV3"}`).wantStatus(t, http.StatusCreated)
+	call(t, srv, "POST", "/api/v1/incidents/INC-1/resolve", srv.Responder, `{"root_cause":"bad deploy","customer_impact":"none"}`).wantStatus(t, http.StatusOK)
+	report := func(id string) reply {
+		return call(t, srv, "POST", "/api/v1/reports", rita, `{"title":"t","description":"d","source":"user_report","reporter_contact":"c","incident_id":"`+id+`"}`)
+	}
+	before := srv.Dump(t)
+	resolved, unknown := report("INC-1"), report("INC-2")
+	srv.Unchanged(t, before)
+	if resolved.status != unknown.status || strings.ReplaceAll(string(resolved.body), "INC-1", "INC-2") != string(unknown.body) {
+		t.Errorf("the answers differ:\nresolved: %d %s\nunknown:  %d %s", resolved.status, resolved.body, unknown.status, unknown.body)
+	}
+	if e := unknown.wantStatus(t, http.StatusNotFound).errorBody(t); e.Error.Field != "incident_id" || !strings.Contains(e.Error.Message, "not an open incident") {
+		t.Errorf("answer %+v", e)
+	}
+}
+
 // A report that responders could not act on is refused with the field to
 // fix, and changes nothing.
 func TestD5_ReportRefusals(t *testing.T) {
@@ -59,7 +111,7 @@ func TestD5_ReportRefusals(t *testing.T) {
 		{`{"title":"t","description":"d","source":"user_report"}`, "reporter_contact", 422},
 		{`{` + ok + `,"severity":"SEV9"}`, "severity", 422},
 		{`{` + ok + `,"incident_id":"nine"}`, "incident_id", 400},
-		{`{` + ok + `,"incident_id":"INC-9"}`, "", 404},
+		{`{` + ok + `,"incident_id":"INC-9"}`, "incident_id", 404},
 		{`{` + ok + `,"detection":"manual"}`, "detection", 400},
 	}
 	before := srv.Dump(t)

@@ -15,10 +15,12 @@ func alertCmd(t *testing.T, srv *testserver.Server, token string, args ...string
 	return arqirCmd(t, append(append([]string{"alert"}, args...), "--url", srv.URL, "--token", token)...)
 }
 
-// sendGeneric sends one alert through a new generic integration.
+// sendGeneric sends one alert, unsigned, through a new generic integration
+// that accepts unsigned requests.
 func sendGeneric(t *testing.T, srv *testserver.Server, body string) {
 	t.Helper()
-	sec, _, err := srv.Store.CreateIntegration(t.Context(), arqir.NewIntegration{Name: "scripts", Kind: arqir.KindGeneric, Service: "checkout"})
+	sec, _, err := srv.Store.CreateIntegration(t.Context(), arqir.NewIntegration{Name: "scripts", Kind: arqir.KindGeneric, Service: "checkout",
+		Settings: map[string]string{arqir.SettingRequireSignature: "false"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,11 +62,16 @@ receivers:
   HTTP Method:                        POST
   Authentication Header Scheme:       Bearer
   Authentication Header Credentials:  %s
-  HMAC signature secret (optional):   %s
+  HMAC signature secret:              %s
   HMAC signature header:              %s
 `, url, cred, secret, in.Setting(arqir.SettingSignatureHeader))
 		if ts := in.Setting(arqir.SettingTimestampHeader); ts != "" {
 			fmt.Fprintf(&b, "  HMAC timestamp header:              %s\n", ts)
+		}
+		if in.SignatureRequired() {
+			b.WriteString("\narqir refuses requests without this signature.\n")
+		} else {
+			fmt.Fprintf(&b, "\narqir checks the signature whenever Grafana sends one; to refuse unsigned\nrequests, create the integration with --setting %s=true.\n", arqir.SettingRequireSignature)
 		}
 	case arqir.KindPagerDuty:
 		fmt.Fprintf(&b, `Any PagerDuty Events API v2 client: send events to %s
@@ -116,7 +121,9 @@ Then mention @webhook-arqir in the monitors that should open incidents.
 			fmt.Fprintf(&b, "\nThe integration accepts no topic yet: create it with --setting %s=<topic ARN>.\n", arqir.SettingTopicARNs)
 		}
 	case arqir.KindGeneric:
-		fmt.Fprintf(&b, `Send alerts as JSON, one object or an array of up to 1000:
+		if !in.SignatureRequired() {
+			fmt.Fprintf(&b, `Send alerts as JSON, one object or an array of up to 1000 (this
+integration accepts unsigned requests):
 
   curl -X POST '%s' \
     -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \
@@ -124,6 +131,22 @@ Then mention @webhook-arqir in the monitors that should open incidents.
 
 Resolve with the same dedup_key and "status":"resolved".
 `, url, cred)
+			break
+		}
+		fmt.Fprintf(&b, `Send alerts as JSON, one object or an array of up to 1000, signed with the
+signing secret (arqir refuses unsigned requests; the signature covers a
+timestamp, so sign each request when you send it):
+
+  body='{"dedup_key":"disk-db-1","status":"firing","summary":"Disk 95%% full on db-1"}'
+  t=$(date +%%s)
+  sig=$(printf '%%s.%%s' "$t" "$body" | openssl dgst -sha256 -hmac '%s' -r | cut -d' ' -f1)
+  curl -X POST '%s' \
+    -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \
+    -H "X-Signature-256: t=$t,v1=$sig" -d "$body"
+
+Resolve with the same dedup_key and "status":"resolved". With an
+Idempotency-Key header, sign "$t.$key.$body" instead.
+`, secret, url, cred)
 	}
 	return b.String()
 }

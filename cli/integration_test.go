@@ -27,12 +27,14 @@ func TestIntegrationCreatePrintsTheSnippet(t *testing.T) {
 		want []string
 	}{
 		{[]string{"--kind", "alertmanager", "--service", "checkout"}, []string{"/ingest/alertmanager", "webhook_configs:", "send_resolved: true", "type: Bearer", "credentials: arqi_"}},
-		{[]string{"--kind", "grafana", "--service", "web", "--setting", "require_signature=true"}, []string{"/ingest/grafana", "Authentication Header Credentials:  arqi_", "HMAC signature secret (optional):   arqs_", "X-Grafana-Alert-Signature"}},
+		{[]string{"--kind", "grafana", "--service", "web", "--setting", "require_signature=true"}, []string{"/ingest/grafana", "Authentication Header Credentials:  arqi_", "HMAC signature secret:              arqs_", "X-Grafana-Alert-Signature", "refuses requests without this signature"}},
 		{[]string{"--kind", "pagerduty", "--service", "db"}, []string{"/ingest/pagerduty/v2/enqueue", "pagerduty_configs:", "routing_key: arqi_"}},
 		{[]string{"--kind", "opsgenie", "--service", "db"}, []string{"opsgenie_configs:", "api_url: " + srv.URL + "/ingest/opsgenie/\n", "api_key: arqi_"}},
 		{[]string{"--kind", "datadog", "--service", "db"}, []string{"Custom Headers:  {\"Authorization\": \"Bearer arqi_", "$ALERT_CYCLE_KEY", "@webhook-arqir"}},
 		{[]string{"--kind", "cloudwatch", "--service", "db", "--setting", "topic_arns=arn:aws:sns:eu-west-1:123456789012:alarms"}, []string{"aws sns subscribe --protocol http --notification-endpoint '" + srv.URL + "/ingest/cloudwatch/arqi_", "--topic-arn arn:aws:sns:eu-west-1:123456789012:alarms"}},
-		{[]string{"--kind", "generic", "--service", "db", "--name", "cron-jobs"}, []string{`Created generic integration "cron-jobs"`, "curl -X POST '" + srv.URL + "/ingest/generic'", "Bearer arqi_"}},
+		{[]string{"--kind", "generic", "--service", "db", "--name", "cron-jobs"}, []string{`Created generic integration "cron-jobs"`, "curl -X POST '" + srv.URL + "/ingest/generic'", "Bearer arqi_", "-hmac 'arqs_", `X-Signature-256: t=$t,v1=$sig`}},
+		{[]string{"--kind", "generic", "--service", "db", "--name", "unsigned-jobs", "--setting", "require_signature=false"}, []string{"accepts unsigned requests", "Bearer arqi_"}},
+		{[]string{"--kind", "grafana", "--service", "api"}, []string{"HMAC signature secret:              arqs_", "--setting require_signature=true"}},
 	}
 	for _, c := range cases {
 		r := integrationCmd(t, srv, srv.Admin, append([]string{"create"}, c.args...)...).want(t, 0, c.want...)

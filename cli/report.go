@@ -18,7 +18,8 @@ func newReportCommand() *cobra.Command {
 		Short: "Report a problem customers or users see: opens an incident (for support staff; a reporter token is enough)",
 		Long: `Report a problem that customers or users see. arqir opens an incident
 detected manually from the source (D5), at --severity or SEV3, and responders
-take it from there; with --incident the report is added to that open incident
+take it from there (a reporter token opens at SEV2 at most: a responder
+raises it); with --incident the report is added to that open incident
 instead. Support staff need only a reporter token, which can file reports and
 nothing else (an admin makes one: arqir token create --role reporter --name <who>).
 
@@ -49,7 +50,7 @@ usage or a report the server refused (its message is printed).`,
 	fl.StringVar(&r.Description, "description", "", "what they saw, since when, how many are affected (required)")
 	fl.StringVar(&r.Source, "source", "", "customer_support or user_report (required)")
 	fl.StringVar(&r.ReporterContact, "contact", "", "whom responders get back to: email, phone or ticket (required)")
-	fl.StringVar(&r.Severity, "severity", "", "your estimate, e.g. SEV2 (default SEV3)")
+	fl.StringVar(&r.Severity, "severity", "", "your estimate, e.g. SEV2 (default SEV3; SEV2 at most for a reporter token)")
 	fl.StringArrayVar(&r.Services, "service", nil, "an affected service; repeat for more")
 	fl.StringVar(&r.IncidentID, "incident", "", "add the report to this open incident instead of opening one")
 	return cmd

@@ -184,7 +184,8 @@ func TestT5_CloudWatchSNSAlarmOpensIncident(t *testing.T) {
 // T5: what is not provably from SNS, or from a topic the integration does
 // not accept, is refused and stores nothing: a certificate URL on a foreign
 // host (never fetched), a signature that does not match, an unknown
-// signature version, a topic outside topic_arns (403). A failed
+// signature version, a topic outside topic_arns (403), a message replayed
+// outside its time window. A failed
 // subscription confirmation answers 500, so that SNS retries.
 func TestT5_CloudWatchSNSRefusals(t *testing.T) {
 	sns := newFakeSNS(t)
@@ -209,6 +210,10 @@ func TestT5_CloudWatchSNSRefusals(t *testing.T) {
 	if n := sns.confirms.Load(); n != 1 {
 		t.Errorf("SubscribeURL visited %d times, want 1", n)
 	}
+	// A genuine message captured and sent again over an hour after SNS
+	// published it: SNS itself never retries that long.
+	h.Clock.Advance(cloudwatch.MaxMessageAge + time.Second)
+	sns.post(h, path, "Notification", good).want(t, 401, "refused as a replay")
 	h.unchanged(before)
 	if n := sns.certFetch.Load(); n != 1 {
 		t.Errorf("certificate fetched %d times, want once: never from a foreign host", n)

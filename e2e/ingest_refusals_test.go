@@ -30,6 +30,10 @@ func TestIngest_BadInputStoresNothing(t *testing.T) {
 	g := h.integration(arqir.KindGeneric, "checkout")
 	pd := h.integration(arqir.KindPagerDuty, "checkout")
 	dd := h.integration(arqir.KindDatadog, "checkout")
+	// genericAuth marks the requests to the generic endpoint: they are
+	// sent signed, as the generic integration requires, so that what is
+	// refused is the payload.
+	genericAuth := []string{"Authorization", "Bearer " + g.Credential}
 	sample := fixture(t, "alertmanager", "alertmanager-v4.json")
 	deep := `{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"a":"b"},"annotations":{"x":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}}]}`
 
@@ -43,26 +47,30 @@ func TestIngest_BadInputStoresNothing(t *testing.T) {
 	}{
 		{"malformed JSON", "/ingest/alertmanager", `{"version":"4",,}`, []string{"Authorization", "Bearer " + am.Credential}, 400, []string{"line 1"}},
 		{"truncated JSON", "/ingest/alertmanager", sample[:len(sample)/2], []string{"Authorization", "Bearer " + am.Credential}, 400, []string{"line"}},
-		{"empty body", "/ingest/generic", "", []string{"Authorization", "Bearer " + g.Credential}, 400, []string{"empty"}},
+		{"empty body", "/ingest/generic", "", genericAuth, 400, []string{"empty"}},
 		{"wrong content type", "/ingest/alertmanager", sample, []string{"Authorization", "Bearer " + am.Credential, "Content-Type", "application/x-www-form-urlencoded"}, 400, []string{"Content-Type"}},
-		{"missing status", "/ingest/generic", `{"dedup_key":"a","summary":"s"}`, []string{"Authorization", "Bearer " + g.Credential}, 422, []string{"status"}},
-		{"missing dedup key", "/ingest/generic", `{"status":"firing","summary":"s"}`, []string{"Authorization", "Bearer " + g.Credential}, 422, []string{"dedup"}},
+		{"missing status", "/ingest/generic", `{"dedup_key":"a","summary":"s"}`, genericAuth, 422, []string{"status"}},
+		{"missing dedup key", "/ingest/generic", `{"status":"firing","summary":"s"}`, genericAuth, 422, []string{"dedup"}},
 		{"PagerDuty event without summary", "/ingest/pagerduty/v2/enqueue", `{"routing_key":"` + pd.Credential + `","event_action":"trigger","payload":{"source":"x","severity":"error"}}`, nil, 400, []string{"invalid event", "summary"}},
-		{"unknown field in the generic format", "/ingest/generic", `{"dedup_key":"a","status":"firing","sumary":"typo"}`, []string{"Authorization", "Bearer " + g.Credential}, 400, []string{"sumary"}},
+		{"unknown field in the generic format", "/ingest/generic", `{"dedup_key":"a","status":"firing","sumary":"typo"}`, genericAuth, 400, []string{"sumary"}},
 		{"no credential", "/ingest/alertmanager", sample, nil, 401, []string{"Bearer"}},
 		{"unknown credential", "/ingest/alertmanager", sample, []string{"Authorization", "Bearer arqi_unknown"}, 401, []string{"unknown integration credential"}},
 		{"credential of another kind", "/ingest/alertmanager", sample, []string{"Authorization", "Bearer " + g.Credential}, 401, []string{"generic integration"}},
 		{"credential of another kind in the URL", "/ingest/datadog/" + am.Credential, fixture(t, "datadog", "custom-triggered.json"), nil, 401, []string{"alertmanager integration"}},
 		{"unknown kind", "/ingest/nagios", sample, []string{"Authorization", "Bearer " + am.Credential}, 404, []string{"alertmanager"}},
-		{"oversize body", "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"` + strings.Repeat("x", 1<<20) + `"}`, []string{"Authorization", "Bearer " + g.Credential}, 413, []string{"1 MiB"}},
-		{"10 000 labels", "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"s","labels":` + labels(10000) + `}`, []string{"Authorization", "Bearer " + g.Credential}, 400, []string{"10000 labels"}},
+		{"oversize body", "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"` + strings.Repeat("x", 1<<20) + `"}`, genericAuth, 413, []string{"1 MiB"}},
+		{"10 000 labels", "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"s","labels":` + labels(10000) + `}`, genericAuth, 400, []string{"10000 labels"}},
 		{"deeply nested JSON", "/ingest/alertmanager", deep, []string{"Authorization", "Bearer " + am.Credential}, 400, []string{"nest"}},
 		{"Datadog payload with no state", "/ingest/datadog", `{"id":"1","title":"Disk full","body":"x"}`, []string{"Authorization", "Bearer " + dd.Credential}, 422, nil},
 	}
 	before := h.dump()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a := h.send("POST", c.path, c.body, c.headers...)
+			headers := c.headers
+			if c.path == "/ingest/generic" {
+				headers = h.genericHeaders(g, c.body)
+			}
+			a := h.send("POST", c.path, c.body, headers...)
 			if a.status != c.status {
 				t.Fatalf("status %d, want %d; body %s", a.status, c.status, a.body)
 			}
@@ -86,12 +94,12 @@ func TestIngest_BadInputStoresNothing(t *testing.T) {
 func TestIngest_RevokedCredentialStopsAtOnce(t *testing.T) {
 	h := newHarness(t)
 	g := h.integration(arqir.KindGeneric, "checkout")
-	h.bearer(g, "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"before"}`).want(t, 200)
+	h.signed(g, `{"dedup_key":"a","status":"firing","summary":"before"}`).want(t, 200)
 	if err := h.Admin.RevokeIntegration(context.Background(), g.Integration.ID); err != nil {
 		t.Fatal(err)
 	}
 	before := h.dump()
-	h.bearer(g, "/ingest/generic", `{"dedup_key":"b","status":"firing","summary":"after"}`).want(t, 401, "revoked")
+	h.signed(g, `{"dedup_key":"b","status":"firing","summary":"after"}`).want(t, 401, "revoked")
 	h.unchanged(before)
 	if a := h.alerts(alertsAll); len(a) != 1 || a[0].Summary != "before" {
 		t.Errorf("alerts %+v, want the one from before the revocation", a)
@@ -111,7 +119,10 @@ func TestIngest_RotatedCredential(t *testing.T) {
 		t.Fatalf("rotation %+v did not replace the secrets", rotated)
 	}
 	before := h.dump()
-	h.bearer(g, "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"old"}`).want(t, 401)
+	h.signed(g, `{"dedup_key":"a","status":"firing","summary":"old"}`).want(t, 401)
+	// The new credential with the old signing secret is refused too.
+	h.send("POST", "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"old"}`,
+		"Authorization", "Bearer "+rotated.Credential, "X-Signature-256", genericSignature(g.SigningSecret, h.Clock.Now(), "", `{"dedup_key":"a","status":"firing","summary":"old"}`)).want(t, 401, "does not match")
 	h.unchanged(before)
-	h.bearer(rotated, "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"new"}`).want(t, 200)
+	h.signed(rotated, `{"dedup_key":"a","status":"firing","summary":"new"}`).want(t, 200)
 }

@@ -67,7 +67,7 @@ func TestD5_SupportReportOpensManualIncident(t *testing.T) {
 
 // D5: a report about an incident already open is added to its timeline as
 // "Report from customer support: …" and opens nothing new; a report for a
-// resolved incident is refused with what to do instead.
+// resolved or unknown incident is refused, alike, with what to do instead.
 func TestD5_ReportAddsToOpenIncident(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -99,10 +99,14 @@ func TestD5_ReportAddsToOpenIncident(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := h.dump()
-	_, err = support.FileReport(ctx, client.Report{Title: "Still failing", Description: "x", Source: "customer_support", ReporterContact: "ZD-1", IncidentID: inc.ID.String()})
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.Status != 422 || !strings.Contains(apiErr.Message, "without incident_id") {
-		t.Errorf("report for a resolved incident: %v", err)
+	// A resolved incident and one that never existed are refused alike: a
+	// reporter may not learn which incidents exist.
+	for _, id := range []string{inc.ID.String(), "INC-99"} {
+		_, err = support.FileReport(ctx, client.Report{Title: "Still failing", Description: "x", Source: "customer_support", ReporterContact: "ZD-1", IncidentID: id})
+		var apiErr *client.Error
+		if !errors.As(err, &apiErr) || apiErr.Status != 404 || apiErr.Message != id+" is not an open incident: file the report without incident_id to open a new incident" {
+			t.Errorf("report for %s: %v", id, err)
+		}
 	}
 	h.unchanged(before)
 }
@@ -114,7 +118,7 @@ func TestD5_ReporterCannotReadOrAct(t *testing.T) {
 	ctx := context.Background()
 	inc := h.declare(h.Admin, "Checkout errors", "SEV2")
 	g := h.integration(arqir.KindGeneric, "checkout")
-	h.bearer(g, "/ingest/generic", `{"dedup_key":"a","status":"firing","summary":"s"}`).want(t, 200)
+	h.signed(g, `{"dedup_key":"a","status":"firing","summary":"s"}`).want(t, 200)
 	reporter := h.clientAs("sam-support", arqir.RoleReporter, "api")
 	before := h.dump()
 	calls := map[string]func() error{

@@ -33,14 +33,14 @@
 // vendor's client appends to a configurable base URL:
 //
 //	POST /ingest/alertmanager                      Authorization: Bearer <credential> (or basic auth, credential as password)
-//	POST|PUT /ingest/grafana                       same, plus optional HMAC headers
+//	POST|PUT /ingest/grafana                       same, plus HMAC headers (required once signing is configured)
 //	POST /ingest/pagerduty/v2/enqueue              routing_key in the body is the credential
 //	POST /ingest/opsgenie/v2/alerts                Authorization: GenieKey <credential>
 //	POST /ingest/opsgenie/v2/alerts/{id}/close     same
 //	POST /ingest/datadog                           Authorization: Bearer <credential> (a Datadog custom header)
 //	POST /ingest/datadog/{credential}              when headers cannot be set
 //	POST /ingest/cloudwatch/{credential}           SNS cannot send headers (or https://x:<credential>@host/ingest/cloudwatch)
-//	POST /ingest/generic                           Authorization: Bearer <credential>
+//	POST /ingest/generic                           Authorization: Bearer <credential>, X-Signature-256 (unless require_signature=false)
 //
 // A path that carries a credential must never be logged: log the route
 // pattern, not the URL.
@@ -121,10 +121,10 @@ type Parsed struct {
 	// RequestKey identifies the request for idempotency: the same key again
 	// is a retry of the same request. It is the source's own message id
 	// where one exists (SNS MessageId, Datadog event id, Idempotency-Key
-	// header) and otherwise a hash of kind and body. A key from a body hash
-	// also matches a deliberate repeat of an identical body; the store
-	// should keep keys for a bounded window (an hour is plenty for sender
-	// retries) so that a sender's periodic re-notification still counts.
+	// header; IDKey), kept 24 h, and otherwise a hash of kind and body
+	// (BodyKey). A body hash also matches a deliberate repeat of an
+	// identical body (a trigger again after a resolve), so the store keeps
+	// it only arqir.RetryKeyRetention, the span of sender retries.
 	RequestKey string
 	// Reply is the answer the sender expects once the events are committed.
 	// result is nil when nothing was stored (no events, or a control

@@ -14,8 +14,13 @@ import (
 //
 // The signing secret given to a Verifier is the integration's own signing
 // secret (IntegrationService.IntegrationSigningSecret), distinct from the
-// credential the sender presents, so a leaked bearer token cannot forge
-// signatures.
+// credential the sender presents: a leaked credential alone cannot make a
+// valid signature. That protects only integrations that require one
+// (arqir.Integration.SignatureRequired: generic by default, grafana once
+// signing is configured). For the others, and for every kind without a
+// signature scheme (Alertmanager, PagerDuty, Opsgenie, Datadog), the
+// credential is all a sender needs, and a leaked one is stopped by
+// rotating or revoking the integration.
 //
 // Returns the errors of Source.Credential, Authenticator, Verifier.Verify and
 // Source.Parse unchanged (a failed signing-secret lookup is internal: the

@@ -48,10 +48,12 @@ func CheckContentType(r *Request, textOK bool, hint string) error {
 }
 
 // BodyKey is the idempotency key of a request identified by its body alone:
-// a sender's retry repeats the body byte for byte.
+// a sender's retry repeats the body byte for byte. So does a deliberate
+// repeat, so the store keeps such a key only for arqir.RetryKeyRetention
+// (it starts with arqir.BodyKeyPrefix).
 func BodyKey(kind arqir.IntegrationKind, body []byte) string {
 	sum := sha256.Sum256(body)
-	return string(kind) + ":sha256:" + hex.EncodeToString(sum[:])
+	return arqir.BodyKeyPrefix + string(kind) + ":sha256:" + hex.EncodeToString(sum[:])
 }
 
 // IDKey is the idempotency key of a request that carries the sender's own

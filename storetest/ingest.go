@@ -17,6 +17,9 @@ var ingestTests = []namedTest{
 	{name: "D_AlertsListing", fn: testAlertsListing},
 	{name: "D_IngestIsVisibleToReplicasOnReturn", fn: testIngestVisible},
 	{name: "D_OldRequestKeysAreForgotten", fn: testIngestSweep},
+	{name: "D_BodyKeysAnswerOnlyRetries", fn: testIngestBodyKeys},
+	{name: "D_ExpiredKeysApplyBeforeTheSweep", fn: testIngestKeyExpiry},
+	{name: "D_AlertListFiltersUseIndexes", fn: testAlertListPlans}, // ingest_plans.go
 }
 
 func testIngestOpens(e *env) {
@@ -309,5 +312,76 @@ func testIngestSweep(e *env) {
 	}
 	if n, err := e.st.SweepIngestRequests(e.ctx, Start.Add(48*time.Hour)); err != nil || n != 1 {
 		e.t.Fatalf("sweep at 48 h forgot %d (%v), want the re-stored key", n, err)
+	}
+}
+
+// A key derived from the request body stands for the sender's retries only
+// (arqir.RetryKeyRetention): a PagerDuty trigger, resolved, then sent again
+// byte for byte three hours later fires the alert again; within the
+// retention the same body is a retry and a replay.
+func testIngestBodyKeys(e *env) {
+	in := e.prom()
+	trigger := arqir.BodyKeyPrefix + "pagerduty:sha256:trigger"
+	resolve := arqir.BodyKeyPrefix + "pagerduty:sha256:resolve"
+	inc := e.only(e.ingest(in, trigger, firing("fp-1", "alertname", "CPU")))
+	e.clock.Advance(arqir.RetryKeyRetention - time.Second)
+	if !e.ingest(in, trigger, firing("fp-1", "alertname", "CPU")).Replayed {
+		e.t.Fatal("the sender's retry within the retention was applied again")
+	}
+	e.ingest(in, resolve, resolvedEvent("fp-1"))
+
+	e.clock.Advance(3 * time.Hour)
+	res := e.ingest(in, trigger, firing("fp-1", "alertname", "CPU"))
+	if a := res.Alerts[0]; res.Replayed || a.Status != arqir.AlertFiring || a.Count != 2 || e.incidentOf(a) != inc.ID {
+		e.t.Fatalf("the same trigger 3 h after the resolve: replayed %v, alert %s count %d on %v; want it firing again on %s",
+			res.Replayed, a.Status, a.Count, a.IncidentID, inc.ID)
+	}
+	if n := e.countKind(inc.ID, arqir.EventAlertFiredAgain); n != 1 {
+		e.t.Fatalf("%d fired-again events, want 1", n)
+	}
+	// The same resolve again resolves it again.
+	e.clock.Advance(time.Hour)
+	if a := e.ingest(in, resolve, resolvedEvent("fp-1")).Alerts[0]; a.Status != arqir.AlertResolved {
+		e.t.Fatalf("the same resolve an hour later left the alert %s", a.Status)
+	}
+	// The trigger's key was stored again with its new request: its retry
+	// is a replay once more.
+	e.clock.Advance(time.Minute)
+	e.ingest(in, trigger, firing("fp-1", "alertname", "CPU"))
+	if !e.ingest(in, trigger, firing("fp-1", "alertname", "CPU")).Replayed {
+		e.t.Fatal("a retry of the re-sent trigger was applied again")
+	}
+}
+
+// Every key expires after its own retention, 24 h for a key the sender
+// chose, 10 min for a body key; an expired key is applied again whether
+// or not a sweep has forgotten it, and the sweep forgets each key when it
+// expires, not before.
+func testIngestKeyExpiry(e *env) {
+	in := e.prom()
+	sender, body := "cloudwatch:id:m-1", arqir.BodyKeyPrefix+"generic:sha256:b"
+	e.ingest(in, sender, firing("fp-1", "alertname", "CPU"))
+	e.ingest(in, body, firing("fp-2", "alertname", "Memory"))
+	if n, err := e.st.SweepIngestRequests(e.ctx, Start.Add(arqir.RetryKeyRetention-time.Second)); err != nil || n != 0 {
+		e.t.Fatalf("sweep before 10 min forgot %d (%v)", n, err)
+	}
+	if n, err := e.st.SweepIngestRequests(e.ctx, Start.Add(arqir.RetryKeyRetention)); err != nil || n != 1 {
+		e.t.Fatalf("sweep at 10 min forgot %d (%v), want the body key only", n, err)
+	}
+
+	e.clock.Advance(arqir.IngestRequestRetention - time.Second)
+	if !e.ingest(in, sender, firing("fp-1", "alertname", "CPU")).Replayed {
+		e.t.Fatal("a key the sender chose was forgotten within 24 h")
+	}
+	e.clock.Advance(time.Second) // 24 h: expired, though no sweep ran since
+	res := e.ingest(in, sender, firing("fp-1", "alertname", "CPU"))
+	if res.Replayed || res.Alerts[0].Count != 2 {
+		e.t.Fatalf("a key 24 h old: replayed %v, count %d; want it applied", res.Replayed, res.Alerts[0].Count)
+	}
+	if !e.ingest(in, sender, firing("fp-1", "alertname", "CPU")).Replayed {
+		e.t.Fatal("the key stored again with its new request was not replayed")
+	}
+	if n, err := e.st.SweepIngestRequests(e.ctx, e.clock.Now()); err != nil || n != 0 {
+		e.t.Fatalf("sweep forgot %d (%v) fresh keys", n, err)
 	}
 }

@@ -5,15 +5,18 @@ import (
 	"time"
 
 	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/policy"
 )
 
 var groupingTests = []namedTest{
 	{name: "D_AlertsOfAGroupShareOneIncident", fn: testGrouping},
 	{name: "D_AGroupInOneRequestOpensOneIncident", fn: testGroupingOneRequest},
 	{name: "D_DifferentGroupsOpenDifferentIncidents", fn: testGroupingDistinct},
-	{name: "C3_AllAlertsResolvedKeepsSev1Open", fn: testAllResolvedNoAutoResolve},
+	{name: "C3_AllAlertsResolvedKeepsSev1AndSev2OpenUnderTheDefaultPolicy", fn: testAllResolvedNoAutoResolve},
 	{name: "D_AllAlertsResolvedAutoResolvesWhenThePolicySays", fn: testAutoResolve},
 	{name: "D3_RoutedSeverityAndService", fn: testRouting},
+	{name: "D_AMoreSevereAlertRaisesItsGroupsIncident", fn: testGroupingRaisesSeverity},
+	{name: "D_AMoreSevereAlertInTheOpeningRequestRaisesTheNewIncident", fn: testGroupingRaisesSeverityInOneRequest},
 }
 
 // Three alerts of one group (same alertname and service, different
@@ -83,30 +86,44 @@ func testGroupingDistinct(e *env) {
 	}
 }
 
-// SEV1 and SEV2 never resolve by themselves: the timeline says the alerts
-// cleared, and a person confirms the service is restored (C3).
+// SEV1 and SEV2 never resolve by themselves under the default policy (the
+// ARQ procedures): the timeline says the alerts cleared, and a person
+// confirms the service is restored (C3). The test runs on the default
+// policy's own rules, so that it checks the policy's auto_resolve, not the
+// suite's.
 func testAllResolvedNoAutoResolve(e *env) {
-	in := e.prom()
-	res := e.ingest(in, "", firing("a", "alertname", "Checkout", "team", "payments"), firing("b", "alertname", "Checkout", "team", "payments", "pod", "2"))
-	inc := e.only(res)
-	if inc.Severity != "SEV1" {
-		e.t.Fatalf("severity %s, want SEV1 from the route", inc.Severity)
+	rules := policy.Default().Rules(e.policy.Revision)
+	for _, sev := range rules.Severities[:2] {
+		if sev.AutoResolve {
+			e.t.Fatalf("the default policy auto-resolves %s", sev.Name)
+		}
 	}
-	e.clock.Advance(time.Minute)
-	e.ingest(in, "", resolvedEvent("a"))
-	if n := e.countKind(inc.ID, arqir.EventAlertsResolved); n != 0 {
-		e.t.Fatal("one of two alerts resolved, and the timeline says all did")
-	}
-	e.clock.Advance(time.Minute)
-	e.ingest(in, "", resolvedEvent("b"))
-	got := e.get(inc.ID)
-	if got.Status != arqir.StatusInvestigating || got.ResolvedAt != nil {
-		e.t.Fatalf("a SEV1 incident resolved by itself: %s", got.Status)
-	}
-	events := e.timeline(inc.ID)
-	last := events[len(events)-1]
-	if last.Kind != arqir.EventAlertsResolved || !strings.HasPrefix(last.Message, "All 2 alerts resolved") || last.Data["auto_resolve"] != "false" {
-		e.t.Fatalf("last event = %+v", last)
+	e.st.SetRules(rules)
+	in, _ := e.newIntegration(arqir.KindAlertmanager, "prom", "platform")
+	for _, tc := range []struct{ word, severity string }{{"critical", "SEV1"}, {"error", "SEV2"}} {
+		a := firing(tc.word+"-a", "alertname", "Checkout "+tc.word)
+		b := firing(tc.word+"-b", "alertname", "Checkout "+tc.word, "pod", "2")
+		a.Severity, b.Severity = tc.word, tc.word
+		inc := e.only(e.ingest(in, "", a, b))
+		if inc.Severity != tc.severity {
+			e.t.Fatalf("severity %s, want %s for %q under the default policy", inc.Severity, tc.severity, tc.word)
+		}
+		e.clock.Advance(time.Minute)
+		e.ingest(in, "", resolvedEvent(a.DedupKey))
+		if n := e.countKind(inc.ID, arqir.EventAlertsResolved); n != 0 {
+			e.t.Fatal("one of two alerts resolved, and the timeline says all did")
+		}
+		e.clock.Advance(time.Minute)
+		e.ingest(in, "", resolvedEvent(b.DedupKey))
+		got := e.get(inc.ID)
+		if got.Status != arqir.StatusInvestigating || got.ResolvedAt != nil {
+			e.t.Fatalf("a %s incident resolved by itself: %s", tc.severity, got.Status)
+		}
+		events := e.timeline(inc.ID)
+		last := events[len(events)-1]
+		if last.Kind != arqir.EventAlertsResolved || !strings.HasPrefix(last.Message, "All 2 alerts resolved") || last.Data["auto_resolve"] != "false" {
+			e.t.Fatalf("last event = %+v", last)
+		}
 	}
 }
 
@@ -150,4 +167,58 @@ func testRouting(e *env) {
 			e.t.Errorf("%s opened %s on %v, want %s on %s", tc.ev.DedupKey, inc.Severity, inc.Services, tc.severity, tc.service)
 		}
 	}
+}
+
+// A critical alert joining a SEV3 group's incident raises it to SEV1: one
+// timeline event names the alert, and the unmet response deadline takes
+// the SEV1 target from the declaration (overdue at once here, which is the
+// truth). A less severe alert joining never lowers it.
+func testGroupingRaisesSeverity(e *env) {
+	in := e.prom()
+	inc := e.only(e.ingest(in, "", firing("a", "alertname", "Errors", "service", "checkout")))
+	if inc.Severity != "SEV3" || !inc.Deadlines[0].DueAt.Equal(micro(Start.Add(30*time.Minute))) {
+		e.t.Fatalf("opened at %s due %v, want SEV3 due in 30 min", inc.Severity, inc.Deadlines[0].DueAt)
+	}
+	e.clock.Advance(10 * time.Minute)
+	res := e.ingest(in, "", firing("b", "alertname", "Errors", "team", "payments")) // routed to checkout at SEV1
+	if e.incidentOf(res.Alerts[0]) != inc.ID || res.Alerts[0].Severity != "SEV1" {
+		e.t.Fatalf("the SEV1 alert went to %v at %s, want attached to %s", res.Alerts[0].IncidentID, res.Alerts[0].Severity, inc.ID)
+	}
+	got := e.get(inc.ID)
+	if got.Severity != "SEV1" {
+		e.t.Fatalf("severity %s after a SEV1 alert joined, want SEV1", got.Severity)
+	}
+	if d := got.Deadlines[0]; d.Kind != arqir.DeadlineResponse || !d.Pending() || !d.DueAt.Equal(micro(Start.Add(5*time.Minute))) {
+		e.t.Fatalf("response deadline %+v, want the SEV1 target from the declaration", d)
+	}
+	events := e.timeline(inc.ID)
+	last := events[len(events)-1]
+	if last.Kind != arqir.EventSeverityChanged || last.Data["from"] != "SEV3" || last.Data["to"] != "SEV1" || last.Data["alert_id"] == "" ||
+		!strings.HasPrefix(last.Message, `Severity SEV3 → SEV1: alert "Alert b" attached`) || last.Actor != "alertmanager:prom" {
+		e.t.Fatalf("last event = %+v", last)
+	}
+
+	// A SEV3 alert of the group joins and lowers nothing.
+	e.clock.Advance(time.Minute)
+	e.ingest(in, "", firing("c", "alertname", "Errors", "service", "checkout", "pod", "3"))
+	if got := e.get(inc.ID); got.Severity != "SEV1" || e.countKind(inc.ID, arqir.EventSeverityChanged) != 1 {
+		e.t.Fatalf("severity %s after a SEV3 alert joined, want SEV1 kept and one severity change", got.Severity)
+	}
+	// Nor does the SEV3 alert firing again after it resolved.
+	e.ingest(in, "", resolvedEvent("a"))
+	e.ingest(in, "", firing("a", "alertname", "Errors", "service", "checkout"))
+	if got := e.get(inc.ID); got.Severity != "SEV1" {
+		e.t.Fatalf("severity %s after a SEV3 alert fired again", got.Severity)
+	}
+}
+
+// Within one request, a SEV3 alert opens the group's incident and a SEV1
+// alert of the group raises it before anything is written.
+func testGroupingRaisesSeverityInOneRequest(e *env) {
+	in := e.prom()
+	inc := e.only(e.ingest(in, "", firing("a", "alertname", "Errors", "service", "checkout"), firing("b", "alertname", "Errors", "team", "payments")))
+	if inc.Severity != "SEV1" || !inc.Deadlines[0].DueAt.Equal(micro(Start.Add(5*time.Minute))) {
+		e.t.Fatalf("incident at %s due %v, want SEV1 due in 5 min", inc.Severity, inc.Deadlines[0].DueAt)
+	}
+	equal(e.t, "timeline", kinds(e.timeline(inc.ID))[4:], []string{arqir.EventAlertAttached, arqir.EventAlertAttached, arqir.EventSeverityChanged})
 }

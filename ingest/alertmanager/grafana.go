@@ -11,8 +11,7 @@ import (
 // DefaultSignatureHeader is Grafana's default HMAC signature header.
 const DefaultSignatureHeader = "X-Grafana-Alert-Signature"
 
-// Grafana reads Grafana's alerting webhook and checks its optional HMAC
-// signature.
+// Grafana reads Grafana's alerting webhook and checks its HMAC signature.
 type Grafana struct{}
 
 var (
@@ -46,19 +45,20 @@ func (Grafana) Parse(r *ingest.Request, _ *arqir.Integration) (*ingest.Parsed, e
 // say X-Grafana-Alerting-Signature, hence the setting); timestamp_header
 // names the Unix-seconds timestamp header, and with it a request must
 // arrive within ingest.ReplayWindow (without it a signed request can be
-// replayed); require_signature "true" refuses unsigned requests. A signature
-// that is present is always checked.
+// replayed). An unsigned request is refused once signing is configured:
+// require_signature "true", or signature_header or timestamp_header set
+// without require_signature "false" (arqir.Integration.SignatureRequired).
+// A signature that is present is always checked.
 func (Grafana) Verify(_ context.Context, r *ingest.Request, in *arqir.Integration, secret []byte) error {
 	header := in.Setting(arqir.SettingSignatureHeader)
 	if header == "" {
 		header = DefaultSignatureHeader
 	}
 	tsHeader := in.Setting(arqir.SettingTimestampHeader)
-	required := in.Setting(arqir.SettingRequireSignature) == "true"
 
 	sig := r.Header.Get(header)
 	if sig == "" {
-		if required {
+		if in.SignatureRequired() {
 			return arqir.Errorf(arqir.EUNAUTHORIZED, "the request is not signed: this integration requires Grafana's HMAC signature in header %s (set the contact point's HMAC secret to the integration's signing secret)", header)
 		}
 		return nil

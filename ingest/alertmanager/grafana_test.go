@@ -46,7 +46,13 @@ func TestGrafanaVerify(t *testing.T) {
 		{"not hex", nil, []string{"X-Grafana-Alert-Signature", "zz"}, arqir.EUNAUTHORIZED, []string{"does not match"}},
 		{"missing, required", []string{"require_signature", "true"}, nil, arqir.EUNAUTHORIZED, []string{"not signed", "X-Grafana-Alert-Signature"}},
 		{"missing, custom header required", []string{"signature_header", "X-Sig", "require_signature", "true"}, []string{"X-Grafana-Alert-Signature", sign(body)}, arqir.EUNAUTHORIZED, []string{"X-Sig"}},
-		{"custom header absent, not required", []string{"signature_header", "X-Sig"}, []string{"X-Grafana-Alert-Signature", sign(body + "x")}, "", nil},
+		// Configuring a signature or timestamp header says the contact
+		// point signs: an unsigned request is refused unless
+		// require_signature is "false".
+		{"custom header absent, configured", []string{"signature_header", "X-Sig"}, []string{"X-Grafana-Alert-Signature", sign(body)}, arqir.EUNAUTHORIZED, []string{"not signed", "X-Sig"}},
+		{"unsigned, timestamp header configured", []string{"timestamp_header", "X-Ts"}, nil, arqir.EUNAUTHORIZED, []string{"not signed", "X-Grafana-Alert-Signature"}},
+		{"custom header absent, opted out", []string{"signature_header", "X-Sig", "require_signature", "false"}, []string{"X-Grafana-Alert-Signature", sign(body + "x")}, "", nil},
+		{"present though not required: checked", []string{"require_signature", "false"}, []string{"X-Grafana-Alert-Signature", sign(body + "x")}, arqir.EUNAUTHORIZED, []string{"does not match"}},
 		{"timestamp missing", []string{"timestamp_header", "X-Ts"}, []string{"X-Grafana-Alert-Signature", sign(now, ":", body)}, arqir.EUNAUTHORIZED, []string{"no timestamp header X-Ts"}},
 		{"replayed outside window", []string{"timestamp_header", "X-Ts"}, []string{"X-Grafana-Alert-Signature", sign(unix(-6*time.Minute), ":", body), "X-Ts", unix(-6 * time.Minute)}, arqir.EUNAUTHORIZED, []string{"replay window"}},
 		{"from the future", []string{"timestamp_header", "X-Ts"}, []string{"X-Grafana-Alert-Signature", sign(unix(6*time.Minute), ":", body), "X-Ts", unix(6 * time.Minute)}, arqir.EUNAUTHORIZED, []string{"replay window"}},

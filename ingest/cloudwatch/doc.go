@@ -20,19 +20,23 @@
 // topic: anyone can create an SNS topic and subscribe arqir's URL to it.
 //
 // Every message is verified before it is read:
-//  1. SigningCertURL must be https on a host matching
+//  1. its signed Timestamp must be at most an hour old (SNS retries an
+//     HTTP(S) delivery for an hour at most) and at most 5 minutes ahead,
+//     so that a captured message cannot be replayed later (MaxMessageAge,
+//     MaxClockSkew);
+//  2. SigningCertURL must be https on a host matching
 //     ^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$, checked before anything is
 //     fetched, so arqir never fetches from a host a forger names;
-//  2. the PEM certificate is fetched (no redirects, size-limited) and cached
+//  3. the PEM certificate is fetched (no redirects, size-limited) and cached
 //     by URL;
-//  3. the string to sign is rebuilt, "Key\nValue\n" in this order:
+//  4. the string to sign is rebuilt, "Key\nValue\n" in this order:
 //     Notification: Message, MessageId, Subject (only if present),
 //     Timestamp, TopicArn, Type; SubscriptionConfirmation and
 //     UnsubscribeConfirmation: Message, MessageId, SubscribeURL, Timestamp,
 //     Token, TopicArn, Type;
-//  4. Signature is checked with RSA PKCS #1 v1.5 over SHA1
+//  5. Signature is checked with RSA PKCS #1 v1.5 over SHA1
 //     (SignatureVersion "1") or SHA256 ("2");
-//  5. TopicArn must be in topic_arns.
+//  6. TopicArn must be in topic_arns.
 //
 // A SubscriptionConfirmation yields no events but a Control whose Confirm
 // GETs the SubscribeURL (after the same host check). Notifications map as

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/ingest/cloudwatch"
@@ -131,6 +132,44 @@ func TestVerifyRefuses(t *testing.T) {
 			}
 			ingesttest.AssertError(t, err, tc.code, tc.fragments...)
 		})
+	}
+}
+
+// TestVerifyRefusesReplays: Timestamp is signed, and a genuine message
+// older than an hour (SNS's longest retry) or dated over 5 minutes ahead is
+// refused as a replay, whatever its type.
+func TestVerifyRefusesReplays(t *testing.T) {
+	s := newSNS(t)
+	src := s.source()
+	at := func(d time.Duration) string { return ingesttest.Now.Add(d).Format("2006-01-02T15:04:05.000Z") }
+	tests := []struct {
+		timestamp string
+		fragments []string // none: accepted
+	}{
+		{at(-cloudwatch.MaxMessageAge + time.Second), nil},
+		{at(cloudwatch.MaxClockSkew - time.Second), nil},
+		{at(-cloudwatch.MaxMessageAge - time.Second), []string{"replay", "1h0m1s before"}},
+		{at(-30 * 24 * time.Hour), []string{"replay"}},
+		{at(cloudwatch.MaxClockSkew + time.Second), []string{"ahead of arqir's clock"}},
+		{"yesterday", []string{"not an RFC 3339 time"}},
+	}
+	for _, typ := range []string{cloudwatch.TypeNotification, cloudwatch.TypeSubscriptionConfirmation} {
+		for _, tc := range tests {
+			env := s.envelope(typ, sample(t, "alarm-single-metric.json"), "2")
+			env.Timestamp = tc.timestamp
+			s.sign(env)
+			err := src.Verify(context.Background(), request(t, env), integration(topic), nil)
+			if tc.fragments == nil {
+				if err != nil {
+					t.Errorf("%s at %s: %v", typ, tc.timestamp, err)
+				}
+				continue
+			}
+			ingesttest.AssertError(t, err, arqir.EUNAUTHORIZED, tc.fragments...)
+			if arqir.ErrorField(err) != "Timestamp" {
+				t.Errorf("%s at %s: field %q", typ, tc.timestamp, arqir.ErrorField(err))
+			}
+		}
 	}
 }
 

@@ -4,8 +4,9 @@
 //	POST /ingest/generic
 //	Authorization: Bearer <credential>
 //	Content-Type: application/json
-//	Idempotency-Key: <optional; a retry with the same key is not applied twice>
-//	X-Signature-256: t=<unix seconds>,v1=<hex HMAC-SHA256(signing secret, t + "." + body)>   (optional)
+//	Idempotency-Key: <optional; a retry with the same key within 24 h is not applied twice>
+//	X-Signature-256: t=<unix seconds>,v1=<hex HMAC-SHA256(signing secret, t + "." + body)>
+//	                 (with Idempotency-Key: of t + "." + key + "." + body)
 //
 // The body is one alert object or an array of up to 1000 of them (a batch,
 // for high-volume senders):
@@ -34,12 +35,25 @@
 // the sender fixes them and resends the whole batch. A partial accept would
 // make the sender's retry logic decide which alerts were lost.
 //
-// Signing: the key is the integration's signing secret (shown once, with
-// the credential). When the integration's require_signature setting is
-// "true", every request must carry the signature header (X-Signature-256,
-// or the signature_header setting); a signature that is present is always
-// checked. The value is Stripe-style, not GitHub's "sha256=<hex>", because
-// it signs a timestamp with the body: t must be within 5 minutes of arqir's clock, so a captured
-// request cannot be replayed later. Several v1 values may be sent (during
-// a secret rotation); one must match. Sign computes the header.
+// Without Idempotency-Key the request is keyed by a hash of its body, which
+// is remembered only 10 minutes (arqir.RetryKeyRetention): long enough for
+// the sender's retries, short enough that the same body sent again later
+// (a firing alert after its resolve) is applied. A sender that repeats an
+// identical body sooner on purpose names each request with the header.
+//
+// Signing is required by default: the key is the integration's signing
+// secret (shown once, with the credential), and a request without the
+// signature header (X-Signature-256, or the signature_header setting) is
+// refused, 401, unless the integration was created with
+// require_signature=false. A signature that is present is always checked.
+// The value is Stripe-style, not GitHub's "sha256=<hex>", because it signs
+// a timestamp with the body: t must be within 5 minutes of arqir's clock,
+// so a captured request cannot be replayed later. With an Idempotency-Key
+// header the key is signed too (t + "." + key + "." + body): otherwise a
+// captured request could be sent again within those 5 minutes under a new
+// key and be applied twice. Several v1 values may be sent (during a secret
+// rotation); one must match. Sign computes the header; in a shell:
+//
+//	t=$(date +%s); sig=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
+//	curl … -H "X-Signature-256: t=$t,v1=$sig" -d "$body"
 package generic

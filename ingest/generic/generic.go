@@ -9,7 +9,10 @@ import (
 )
 
 // IdempotencyKeyHeader lets a sender name its request, so that its retries
-// are recognised even if the body is re-rendered.
+// are recognised even if the body is re-rendered, for 24 h, and so that an
+// identical body sent again on purpose under another key is applied (a
+// key derived from the body stands for retries only: 10 min). On a signed
+// request the signature covers it (see Sign).
 const IdempotencyKeyHeader = "Idempotency-Key"
 
 // maxIdempotencyKey bounds the header, in bytes, so that the request key

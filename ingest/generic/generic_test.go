@@ -160,37 +160,46 @@ func TestBatchOf1000(t *testing.T) {
 	}
 }
 
-// TestVerify checks the optional HMAC: signed, unsigned, required, replayed,
-// tampered, rotated secrets.
+// TestVerify checks the HMAC: required by default, optional only when
+// opted out, replayed, tampered, rotated secrets, and the Idempotency-Key
+// header covered by the signature.
 func TestVerify(t *testing.T) {
 	secret := []byte("integration-credential")
 	body := sample(t, "single.json")
+	sign := func(at time.Time, key string) string { return generic.Sign(secret, at, key, []byte(body)) }
 	tests := []struct {
 		name      string
 		header    string
-		required  bool
+		setting   string // require_signature, if set
+		key       string // Idempotency-Key header, if any
 		body      string
 		code      string
 		fragments []string
 	}{
-		{"unsigned, optional", "", false, body, "", nil},
-		{"signed", generic.Sign(secret, ingesttest.Now, []byte(body)), true, body, "", nil},
-		{"signed 4m59s ago", generic.Sign(secret, ingesttest.Now.Add(-299*time.Second), []byte(body)), true, body, "", nil},
-		{"two v1, one matching (rotation)", generic.Sign(secret, ingesttest.Now, []byte(body)) + ",v1=" + strings.Repeat("0", 64), true, body, "", nil},
-		{"unsigned, required", "", true, body, arqir.EUNAUTHORIZED, []string{"not signed", "X-Signature-256"}},
-		{"tampered body", generic.Sign(secret, ingesttest.Now, []byte(body)), false, body + " ", arqir.EUNAUTHORIZED, []string{"does not match"}},
-		{"other secret", generic.Sign([]byte("other"), ingesttest.Now, []byte(body)), false, body, arqir.EUNAUTHORIZED, []string{"does not match"}},
-		{"replayed after 6 minutes", generic.Sign(secret, ingesttest.Now.Add(-6*time.Minute), []byte(body)), true, body, arqir.EUNAUTHORIZED, []string{"replay window"}},
-		{"timestamp rewritten", strings.Replace(generic.Sign(secret, ingesttest.Now.Add(-6*time.Minute), []byte(body)), "t=", "t=9", 1), true, body, arqir.EUNAUTHORIZED, nil},
-		{"malformed header", "sha256=abc", false, body, arqir.EUNAUTHORIZED, []string{"t=<unix seconds>"}},
+		{"unsigned, opted out", "", "false", "", body, "", nil},
+		{"unsigned, by default", "", "", "", body, arqir.EUNAUTHORIZED, []string{"not signed", "X-Signature-256", "require_signature=false"}},
+		{"unsigned, required", "", "true", "", body, arqir.EUNAUTHORIZED, []string{"not signed", "X-Signature-256"}},
+		{"signed", sign(ingesttest.Now, ""), "", "", body, "", nil},
+		{"signed, opted out: still checked", sign(ingesttest.Now, "") + "0", "false", "", body, arqir.EUNAUTHORIZED, []string{"does not match"}},
+		{"signed 4m59s ago", sign(ingesttest.Now.Add(-299*time.Second), ""), "", "", body, "", nil},
+		{"two v1, one matching (rotation)", sign(ingesttest.Now, "") + ",v1=" + strings.Repeat("0", 64), "", "", body, "", nil},
+		{"tampered body", sign(ingesttest.Now, ""), "", "", body + " ", arqir.EUNAUTHORIZED, []string{"does not match"}},
+		{"other secret", generic.Sign([]byte("other"), ingesttest.Now, "", []byte(body)), "", "", body, arqir.EUNAUTHORIZED, []string{"does not match"}},
+		{"replayed after 6 minutes", sign(ingesttest.Now.Add(-6*time.Minute), ""), "", "", body, arqir.EUNAUTHORIZED, []string{"replay window"}},
+		{"timestamp rewritten", strings.Replace(sign(ingesttest.Now.Add(-6*time.Minute), ""), "t=", "t=9", 1), "", "", body, arqir.EUNAUTHORIZED, nil},
+		{"malformed header", "sha256=abc", "", "", body, arqir.EUNAUTHORIZED, []string{"t=<unix seconds>"}},
+		{"idempotency key signed", sign(ingesttest.Now, "deploy-42"), "", "deploy-42", body, "", nil},
+		{"idempotency key added to a signed request", sign(ingesttest.Now, ""), "", "deploy-43", body, arqir.EUNAUTHORIZED, []string{"does not match", "Idempotency-Key"}},
+		{"idempotency key changed", sign(ingesttest.Now, "deploy-42"), "", "deploy-43", body, arqir.EUNAUTHORIZED, []string{"does not match"}},
+		{"idempotency key removed", sign(ingesttest.Now, "deploy-42"), "", "", body, arqir.EUNAUTHORIZED, []string{"does not match"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := ingesttest.Integration(arqir.KindGeneric)
-			if tc.required {
-				in.Settings["require_signature"] = "true"
+			if tc.setting != "" {
+				in.Settings[arqir.SettingRequireSignature] = tc.setting
 			}
-			r := ingesttest.NewRequest(tc.body, "X-Signature-256", tc.header)
+			r := ingesttest.NewRequest(tc.body, "X-Signature-256", tc.header, generic.IdempotencyKeyHeader, tc.key)
 			err := generic.Source{}.Verify(context.Background(), r, in, secret)
 			if tc.code == "" {
 				if err != nil {
@@ -205,11 +214,15 @@ func TestVerify(t *testing.T) {
 }
 
 func TestSignFormat(t *testing.T) {
-	got := generic.Sign([]byte("k"), time.Unix(1700000000, 0), []byte(`{}`))
-	// hex(HMAC-SHA256("k", "1700000000.{}")), computed independently with
+	// hex(HMAC-SHA256("k", "1700000000.{}")) and, with an Idempotency-Key,
+	// of "1700000000.deploy-42.{}", computed independently with
 	// openssl dgst -sha256 -hmac k.
-	want := "t=1700000000,v1=c6ef4734033cee2367414a0939385eca0397754aa7a59716da7463a9298b5146"
-	if got != want {
-		t.Errorf("got %s, want %s", got, want)
+	for key, want := range map[string]string{
+		"":          "t=1700000000,v1=c6ef4734033cee2367414a0939385eca0397754aa7a59716da7463a9298b5146",
+		"deploy-42": "t=1700000000,v1=ba3dfb8675f3b7b37a37dc87397c8dee12fe29705c9daffe2f9ad22bcaece340",
+	} {
+		if got := generic.Sign([]byte("k"), time.Unix(1700000000, 0), key, []byte(`{}`)); got != want {
+			t.Errorf("key %q: got %s, want %s", key, got, want)
+		}
 	}
 }

@@ -71,6 +71,10 @@ func integration(t *testing.T, srv *testserver.Server, kind arqir.IntegrationKin
 	return sec.Credential
 }
 
+// unsigned are the settings of a generic integration that accepts
+// unsigned requests, for tests about something else than signatures.
+var unsigned = map[string]string{arqir.SettingRequireSignature: "false"}
+
 const oneAlert = `{"dedup_key":"checkout-5xx","status":"firing","summary":"Checkout 5xx above 5%","severity":"critical"}`
 
 // A 2xx means the alert and its incident are committed: the store shows
@@ -78,7 +82,7 @@ const oneAlert = `{"dedup_key":"checkout-5xx","status":"firing","summary":"Check
 func TestAcceptedMeansCommitted(t *testing.T) {
 	t.Parallel()
 	srv := testserver.New(t)
-	cred := integration(t, srv, arqir.KindGeneric, nil)
+	cred := integration(t, srv, arqir.KindGeneric, unsigned)
 	a := post(t, "POST", srv.URL+"/ingest/generic", oneAlert, "Authorization", "Bearer "+cred).want(t, 200, `"status":"accepted"`, `"incidents":["INC-1"]`)
 	var rc ingest.Receipt
 	if err := json.Unmarshal([]byte(a.body), &rc); err != nil || len(rc.Alerts) != 1 {
@@ -95,7 +99,8 @@ func TestAcceptedMeansCommitted(t *testing.T) {
 
 // Requests the endpoint cannot take are refused in arqir's error shape and
 // store nothing: an unknown kind (404), a method other than POST or PUT
-// (405, with Allow), a body over 1 MiB (413), no credential (401).
+// (405, with Allow), a body over 1 MiB (413), no credential (401), no
+// signature where one is required (401).
 func TestRefusalsStoreNothing(t *testing.T) {
 	t.Parallel()
 	srv := testserver.New(t)
@@ -114,6 +119,8 @@ func TestRefusalsStoreNothing(t *testing.T) {
 		t.Error("401 without WWW-Authenticate")
 	}
 	post(t, "POST", srv.URL+"/ingest/generic", oneAlert, "Authorization", "Bearer arqi_wrong").want(t, 401, "unknown integration credential")
+	// A generic integration requires the signature unless it opted out.
+	post(t, "POST", srv.URL+"/ingest/generic", oneAlert, "Authorization", "Bearer "+cred).want(t, 401, "not signed", "X-Signature-256")
 	srv.Unchanged(t, before)
 }
 
@@ -150,7 +157,7 @@ func TestLogsShowNoCredential(t *testing.T) {
 func TestMetrics(t *testing.T) {
 	t.Parallel()
 	srv := testserver.New(t)
-	cred := integration(t, srv, arqir.KindGeneric, nil)
+	cred := integration(t, srv, arqir.KindGeneric, unsigned)
 	post(t, "POST", srv.URL+"/ingest/generic", `[`+oneAlert+`,{"dedup_key":"b","status":"firing","summary":"b"}]`, "Authorization", "Bearer "+cred, "Idempotency-Key", "k1").want(t, 200)
 	post(t, "POST", srv.URL+"/ingest/generic", `[`+oneAlert+`,{"dedup_key":"b","status":"firing","summary":"b"}]`, "Authorization", "Bearer "+cred, "Idempotency-Key", "k1").want(t, 200, `"replayed":true`)
 	post(t, "POST", srv.URL+"/ingest/generic", oneAlert).want(t, 401)

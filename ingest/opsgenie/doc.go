@@ -21,10 +21,11 @@
 // "tag" → tag=true). Annotations: description, details (one per key), note,
 // user, actions, tags, responders and visibleTo (as JSON).
 //
-// close is a resolved alert and acknowledge a firing alert with annotation
-// "opsgenie_action": "acknowledge" (the AlertEvent has no acknowledged
-// state; see ingest/pagerduty for the same choice). identifierType alias and
-// id (Opsgenie's default) both name the dedup key; tiny is refused.
+// close is a resolved alert. acknowledge is checked and answered like a
+// close but yields no AlertEvent and changes nothing: an alert is only
+// firing or resolved, and acknowledging is a responder's act on an incident
+// in arqir (see ingest/pagerduty for the same choice). identifierType alias
+// and id (Opsgenie's default) both name the dedup key; tiny is refused.
 //
 // Answers follow Opsgenie: 202 {"result":"Request will be processed",
 // "took":…,"requestId":…}, and errors as {"message":…,"took":…,

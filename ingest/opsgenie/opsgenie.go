@@ -18,9 +18,6 @@ const (
 	MaxAlias   = 512 // characters
 )
 
-// AnnotationAction marks an acknowledge.
-const AnnotationAction = "opsgenie_action"
-
 // Priorities are Opsgenie's priority values; DefaultPriority is Opsgenie's
 // default.
 var Priorities = []string{"P1", "P2", "P3", "P4", "P5"}
@@ -140,10 +137,6 @@ func action(r *ingest.Request, verb, id string) (*ingest.Parsed, error) {
 		}
 	}
 	ev := arqir.AlertEvent{DedupKey: ingest.FitKey(id), Status: arqir.AlertResolved, Labels: map[string]string{}, Annotations: map[string]string{}}
-	if verb == "acknowledge" {
-		ev.Status = arqir.AlertFiring
-		ev.Annotations[AnnotationAction] = "acknowledge"
-	}
 	ingest.SetIf(ev.Annotations, "note", body.Note)
 	ingest.SetIf(ev.Annotations, "user", body.User)
 	ingest.SetIf(ev.Annotations, "source", body.Source)
@@ -152,7 +145,14 @@ func action(r *ingest.Request, verb, id string) (*ingest.Parsed, error) {
 	}
 	// The body of a close is often empty, so the key covers the path too.
 	key := ingest.BodyKey(arqir.KindOpsgenie, append([]byte(verb+"\x00"+id+"\x00"), r.Body...))
-	return accepted(ev, key, ingest.DerivedID(key)), nil
+	p := accepted(ev, key, ingest.DerivedID(key))
+	if verb == "acknowledge" {
+		// Accepted, as Opsgenie accepts it, and nothing changes: an alert
+		// is only firing or resolved, and acknowledging is a responder's
+		// act on an incident (see the package doc).
+		p.Events = nil
+	}
+	return p, nil
 }
 
 func accepted(ev arqir.AlertEvent, key, requestID string) *ingest.Parsed {

@@ -60,12 +60,6 @@ func TestParseDocumentedPayloads(t *testing.T) {
 			Labels:      map[string]string{},
 			Annotations: map[string]string{"user": "Monitoring Script", "source": "AWS Lambda", "note": "Action executed via Alert API"},
 		}},
-		{"acknowledge by escaped alias", "/v2/alerts/a%2Fb%20c/acknowledge", "alias", "close.json", arqir.AlertEvent{
-			DedupKey:    "a/b c",
-			Status:      arqir.AlertFiring,
-			Labels:      map[string]string{},
-			Annotations: map[string]string{"opsgenie_action": "acknowledge", "user": "Monitoring Script", "source": "AWS Lambda", "note": "Action executed via Alert API"},
-		}},
 		{"alertmanager create", "/v2/alerts", "", "alertmanager-create.json", arqir.AlertEvent{
 			DedupKey: "6d8d1e7b1c2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b",
 			Status:   arqir.AlertFiring,
@@ -94,6 +88,26 @@ func TestParseDocumentedPayloads(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAcknowledgeChangesNothing: an acknowledge is checked and answered as
+// Opsgenie answers it, and yields no event: it must neither fire an alert
+// nor create one.
+func TestAcknowledgeChangesNothing(t *testing.T) {
+	for _, body := range []string{sample(t, "close.json"), ""} {
+		p, err := opsgenie.Source{}.Parse(request("/v2/alerts/a%2Fb%20c/acknowledge", "alias", body), ingesttest.Integration(arqir.KindOpsgenie))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ingesttest.AssertEvents(t, p.Events, nil)
+		ingesttest.CheckOutcome(t, p, nil)
+		status, reply := p.Reply(nil)
+		if r, ok := reply.(opsgenie.Response); status != http.StatusAccepted || !ok || r.Result != "Request will be processed" || r.RequestID == "" {
+			t.Errorf("reply %d %+v", status, reply)
+		}
+	}
+	_, err := opsgenie.Source{}.Parse(request("/v2/alerts/x/acknowledge", "tiny", ""), ingesttest.Integration(arqir.KindOpsgenie))
+	ingesttest.AssertError(t, err, arqir.EUNPROCESSABLE, "tiny")
 }
 
 // TestCreateWithoutAlias: the generated dedup key is the returned requestId,

@@ -18,13 +18,13 @@
 //     (all of it as one "custom_details" annotation when it has too many
 //     keys), and client. Links: links[].href, images[].href or src,
 //     client_url. payload.timestamp is the start time.
-//   - acknowledge: the AlertEvent has only firing and resolved, and an ack in
-//     arqir is a responder's act on an incident, so an acknowledge arrives as
-//     a firing event for the same dedup key with annotation
-//     "pagerduty_action": "acknowledge" (AnnotationAction). It changes no
-//     state by itself; the store should merge it into the alert rather than
-//     overwrite the alert's summary and labels with the empty ones of the
-//     ack. dedup_key is required.
+//   - acknowledge: checked (dedup_key is required) and answered like any
+//     event, but it yields no AlertEvent and changes nothing. An alert is
+//     only firing or resolved, and acknowledging is a responder's act on an
+//     incident in arqir, which a monitoring tool's ack must not stand in
+//     for. Taken as a firing event it would re-fire a resolved alert, wipe
+//     the alert's annotations and count a notification, and an ack for an
+//     unknown key would open an incident (docs/adr/0007-alert-ingest.md).
 //   - resolve: a resolved alert; dedup_key is required; payload.timestamp,
 //     if any, is the end time.
 //

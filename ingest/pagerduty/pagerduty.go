@@ -17,9 +17,6 @@ const (
 	ActionResolve     = "resolve"
 )
 
-// AnnotationAction marks an acknowledge event (see the package doc).
-const AnnotationAction = "pagerduty_action"
-
 // MaxDedupKey is PagerDuty's limit on dedup_key, in characters.
 const MaxDedupKey = 255
 
@@ -73,13 +70,20 @@ func (Source) Parse(r *ingest.Request, _ *arqir.Integration) (*ingest.Parsed, er
 		return nil, err
 	}
 	key := out.DedupKey
-	return &ingest.Parsed{
+	p := &ingest.Parsed{
 		Events:     []arqir.AlertEvent{out},
 		RequestKey: ingest.BodyKey(arqir.KindPagerDuty, r.Body),
 		Reply: func(*arqir.IngestResult) (int, any) {
 			return http.StatusAccepted, Response{Status: "success", Message: "Event processed", DedupKey: key}
 		},
-	}, nil
+	}
+	if ev.EventAction == ActionAcknowledge {
+		// Acknowledging is a responder's act on an incident in arqir, and
+		// an alert is only firing or resolved: the ack is accepted, as
+		// PagerDuty accepts it, and changes nothing (see the package doc).
+		p.Events = nil
+	}
+	return p, nil
 }
 
 func decode(r *ingest.Request) (*Event, error) {
@@ -122,8 +126,6 @@ func (ev *Event) alertEvent(body []byte) (arqir.AlertEvent, error) {
 		out.DedupKey = ingest.FitKey(out.DedupKey)
 		if ev.EventAction == ActionResolve {
 			out.Status = arqir.AlertResolved
-		} else {
-			out.Annotations[AnnotationAction] = ActionAcknowledge
 		}
 	}
 	if p := ev.Payload; p != nil {

@@ -53,13 +53,14 @@ func TestParseDocumentedPayloads(t *testing.T) {
 	}
 	tests := []struct {
 		file    string
-		want    arqir.AlertEvent
+		want    []arqir.AlertEvent
 		wantKey string
 	}{
-		{"trigger.json", trigger("samplekeyhere"), "samplekeyhere"},
-		{"trigger-no-dedup-key.json", trigger(ingest.DerivedID("pagerduty", triggerBody)), ingest.DerivedID("pagerduty", triggerBody)},
-		{"acknowledge.json", arqir.AlertEvent{DedupKey: "dedupkeyhere", Status: arqir.AlertFiring, Labels: map[string]string{}, Annotations: map[string]string{"pagerduty_action": "acknowledge"}}, "dedupkeyhere"},
-		{"resolve.json", arqir.AlertEvent{DedupKey: "dedupkeyhere", Status: arqir.AlertResolved, Labels: map[string]string{}, Annotations: map[string]string{}}, "dedupkeyhere"},
+		{"trigger.json", []arqir.AlertEvent{trigger("samplekeyhere")}, "samplekeyhere"},
+		{"trigger-no-dedup-key.json", []arqir.AlertEvent{trigger(ingest.DerivedID("pagerduty", triggerBody))}, ingest.DerivedID("pagerduty", triggerBody)},
+		// An acknowledge is answered like any event and changes nothing.
+		{"acknowledge.json", nil, "dedupkeyhere"},
+		{"resolve.json", []arqir.AlertEvent{{DedupKey: "dedupkeyhere", Status: arqir.AlertResolved, Labels: map[string]string{}, Annotations: map[string]string{}}}, "dedupkeyhere"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -68,7 +69,7 @@ func TestParseDocumentedPayloads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ingesttest.AssertEvents(t, p.Events, []arqir.AlertEvent{tc.want})
+			ingesttest.AssertEvents(t, p.Events, tc.want)
 			ingesttest.CheckOutcome(t, p, nil)
 			status, reply := p.Reply(ingesttest.Result(p.Events))
 			want := pagerduty.Response{Status: "success", Message: "Event processed", DedupKey: tc.wantKey}

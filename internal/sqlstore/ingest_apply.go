@@ -132,6 +132,9 @@ func (b *batch) replaced(st *alertState, ev arqir.AlertEvent, enc alertJSON) {
 //  4. its group's latest incident, resolved within the window: reopened,
 //     and the alert attached;
 //  5. a new incident, which becomes its group's latest.
+//
+// An existing incident that the alert joins is raised to the alert's
+// severity when that one is more severe (Incident.RaiseSeverityForAlert).
 func (b *batch) place(in *arqir.Integration, st *alertState, groupKey string) (*incState, error) {
 	if err := st.raw.decodeInto(&st.a); err != nil { // titles and summaries read them
 		return nil, err
@@ -151,20 +154,25 @@ func (b *batch) place(in *arqir.Integration, st *alertState, groupKey string) (*
 		target = own
 		b.saveInc(own)
 		own.firing++
-		b.addEvents(own, st, own.inc.AlertFiredAgain(&st.a, actor, b.at(own)))
+		at := b.at(own)
+		events := own.inc.AlertFiredAgain(&st.a, actor, at)
+		b.addEvents(own, st, append(events, own.inc.RaiseSeverityForAlert(b.rules, &st.a, "fired again", actor, at)...))
 	case g != nil && g.inc.Status.Open():
 		target = g
 		b.move(st, own, g)
-		b.addEvents(g, st, g.inc.AttachAlert(&st.a, actor, b.at(g)))
+		at := b.at(g)
+		events := g.inc.AttachAlert(&st.a, actor, at)
+		b.addEvents(g, st, append(events, g.inc.RaiseSeverityForAlert(b.rules, &st.a, "attached", actor, at)...))
 	case own != nil && own.inc.ReopenWindowOpen(b.rules.Routing, b.now):
 		target = own
 		b.saveInc(own)
 		own.firing++
-		events, err := own.inc.ReopenForAlert(b.rules, &st.a, actor, b.at(own))
+		at := b.at(own)
+		events, err := own.inc.ReopenForAlert(b.rules, &st.a, actor, at)
 		if err != nil {
 			return nil, err
 		}
-		b.addEvents(own, st, events)
+		b.addEvents(own, st, append(events, own.inc.RaiseSeverityForAlert(b.rules, &st.a, "fired again", actor, at)...))
 		b.setGroup(groupKey, own)
 	case g != nil && g.inc.ReopenWindowOpen(b.rules.Routing, b.now):
 		target = g
@@ -174,7 +182,8 @@ func (b *batch) place(in *arqir.Integration, st *alertState, groupKey string) (*
 		if err != nil {
 			return nil, err
 		}
-		b.addEvents(g, st, append(events, g.inc.AttachAlert(&st.a, actor, at)...))
+		events = append(events, g.inc.AttachAlert(&st.a, actor, at)...)
+		b.addEvents(g, st, append(events, g.inc.RaiseSeverityForAlert(b.rules, &st.a, "attached", actor, at)...))
 	default:
 		inc, events, err := arqir.NewIncidentFromAlert(&st.a, in, b.rules, b.now)
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/arqir/arqir"
 )
 
 // write stores what the batch's calls changed, one set-wise statement per
@@ -231,7 +233,9 @@ func (b *batch) writeCounts() error {
 		" ON CONFLICT (incident_id) DO UPDATE SET total = excluded.total, firing = excluded.firing")
 }
 
-// writeKeys stores the request keys of the calls applied in this batch.
+// writeKeys stores the request keys of the calls applied in this batch,
+// each with when it expires. A row already there holds an expired key (a
+// live one would have been replayed): it is replaced.
 func (b *batch) writeKeys(outs []outcome, calls []*ingestCall) error {
 	var args []any
 	for i, o := range outs {
@@ -243,10 +247,10 @@ func (b *batch) writeKeys(outs []outcome, calls []*ingestCall) error {
 		if err != nil {
 			return fmt.Errorf("encode the result of request %q: %w", c.key, err)
 		}
-		args = append(args, c.integrationID, c.key, string(result), micros(b.now))
+		args = append(args, c.integrationID, c.key, string(result), micros(b.now), micros(b.now.Add(arqir.RequestKeyRetention(c.key))))
 	}
-	return b.insertRows("INSERT INTO ingest_requests (integration_id, request_key, result, received_at) VALUES ", 4, args,
-		" ON CONFLICT (integration_id, request_key) DO NOTHING")
+	return b.insertRows("INSERT INTO ingest_requests (integration_id, request_key, result, received_at, expires_at) VALUES ", 5, args,
+		" ON CONFLICT (integration_id, request_key) DO UPDATE SET result = excluded.result, received_at = excluded.received_at, expires_at = excluded.expires_at")
 }
 
 // insertRows runs a multi-row INSERT of args, cols values per row, in

@@ -12,9 +12,10 @@ import (
 
 // Dump is the whole database as the store reads it, as indented JSON: every
 // incident with its timeline, every token, every policy revision, every
-// integration and every alert, and every row of the on-call tables. A test
-// takes one before a request that must be refused and checks with
-// Unchanged that the request changed nothing.
+// integration and every alert, every remembered ingest request key, and
+// every row of the on-call tables. A test takes one before a request that
+// must be refused and checks with Unchanged that the request changed
+// nothing.
 //
 // It leaves out when tokens were last used: authenticating records that
 // (at most once a minute per token), refused request or not, by design.
@@ -41,6 +42,8 @@ func DumpStore(t testing.TB, store arqir.Store) string {
 		Alerts       []*arqir.Alert        `json:"alerts"`
 		// OnCall is every row of the on-call tables, by table.
 		OnCall map[string][]map[string]any `json:"oncall"`
+		// IngestRequests are the remembered ingest request keys.
+		IngestRequests []ingestRequest `json:"ingest_requests"`
 	}
 	f := arqir.IncidentFilter{Limit: 500}
 	for {
@@ -92,6 +95,7 @@ func DumpStore(t testing.TB, store arqir.Store) string {
 	}
 	if db, ok := store.(interface{ DB() *sql.DB }); ok {
 		state.OnCall = dumpOnCall(t, db.DB())
+		state.IngestRequests = dumpIngestRequests(t, db.DB())
 	}
 	b, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {

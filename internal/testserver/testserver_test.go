@@ -87,6 +87,15 @@ func TestUnchangedCatchesEveryChange(t *testing.T) {
 			_, err := s.MarkAlertFalsePositive(ctx, 1, "noise", actor)
 			return err
 		},
+		// Forgetting the key of the request that stored "old" changes
+		// nothing but ingest_requests.
+		"request key forgotten": func(ctx context.Context, s arqir.Store) error {
+			n, err := s.SweepIngestRequests(ctx, testserver.Epoch.Add(arqir.IngestRequestRetention))
+			if err == nil && n != 1 {
+				err = fmt.Errorf("the sweep forgot %d request keys, want 1", n)
+			}
+			return err
+		},
 	}
 	for name, change := range changes {
 		t.Run(name, func(t *testing.T) {
@@ -98,7 +107,7 @@ func TestUnchangedCatchesEveryChange(t *testing.T) {
 			if _, _, err := srv.Store.CreateIntegration(t.Context(), arqir.NewIntegration{Name: "old", Kind: arqir.KindGeneric}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := srv.Store.Ingest(t.Context(), 1, "", []arqir.AlertEvent{{DedupKey: "old", Status: arqir.AlertFiring, Summary: "old"}}); err != nil {
+			if _, err := srv.Store.Ingest(t.Context(), 1, "req-old", []arqir.AlertEvent{{DedupKey: "old", Status: arqir.AlertFiring, Summary: "old"}}); err != nil {
 				t.Fatal(err)
 			}
 			before := srv.Dump(t)

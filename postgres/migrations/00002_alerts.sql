@@ -54,8 +54,13 @@ CREATE TABLE alerts (
     -- whole list whatever its statistics say of integration_id.
     UNIQUE (dedup_key, integration_id)
 );
--- An incident's alerts, newest first.
+-- The alert listing's filters, each newest first (id DESC, keyset on
+-- id): an incident's alerts, an integration's, the firing or resolved
+-- ones. A repeat, ingest's most common write, changes none of these
+-- columns, so it still rewrites no index entry.
 CREATE INDEX alerts_incident ON alerts (incident_id, id);
+CREATE INDEX alerts_integration ON alerts (integration_id, id);
+CREATE INDEX alerts_status ON alerts (status, id);
 
 -- How many alerts each alert-driven incident has and how many of them fire,
 -- kept by ingest so that an incident with thousands of alerts is not
@@ -73,16 +78,20 @@ CREATE TABLE alert_groups (
     incident_id BIGINT NOT NULL REFERENCES incidents (id)
 );
 
--- Idempotency: a request key seen within 24 h is answered from result
--- (JSON: the alert and incident IDs) instead of being applied again.
+-- Idempotency: a request key seen before expires_at is answered from
+-- result (JSON: the alert and incident IDs) instead of being applied
+-- again. A key expires 24 h after it was received, or 10 min for a key
+-- derived from the body (arqir.RequestKeyRetention); the sweep deletes
+-- expired keys in expires_at order, and a lookup ignores them before that.
 CREATE TABLE ingest_requests (
     integration_id BIGINT NOT NULL REFERENCES integrations (id),
     request_key    TEXT   NOT NULL,
     result         TEXT   NOT NULL,
     received_at    BIGINT NOT NULL,
+    expires_at     BIGINT NOT NULL,
     PRIMARY KEY (request_key, integration_id) -- key first, as in alerts
 );
-CREATE INDEX ingest_requests_received ON ingest_requests (received_at);
+CREATE INDEX ingest_requests_expires ON ingest_requests (expires_at);
 
 -- +goose Down
 DROP TABLE ingest_requests;
