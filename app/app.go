@@ -101,6 +101,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	cfg.PublicURL = publicURL
+	if _, err := checkEvaluateConfig(&cfg); err != nil {
+		return nil, err
+	}
 	store, err := OpenStore(ctx, cfg.DB, cfg.Now)
 	if err != nil {
 		return nil, err

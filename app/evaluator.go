@@ -97,15 +97,9 @@ func (a *App) initEvaluator(ctx context.Context, reg prometheus.Registerer) erro
 	if a.cfg.EvaluateURL == "" {
 		return nil
 	}
-	if a.cfg.EvaluateInterval == 0 {
-		a.cfg.EvaluateInterval = DefaultEvaluateInterval
-	}
-	if a.cfg.EvaluateInterval < time.Second || a.cfg.EvaluateInterval > time.Hour {
-		return arqir.FieldErrorf(arqir.EINVALID, "evaluate_interval", "--evaluate-interval %s: give a duration from 1s to 1h, e.g. 30s", a.cfg.EvaluateInterval)
-	}
-	client, err := promapi.New(a.cfg.EvaluateURL, nil)
+	client, err := checkEvaluateConfig(&a.cfg)
 	if err != nil {
-		return arqir.FieldErrorf(arqir.EINVALID, "evaluate_url", "--evaluate-url: %s", err)
+		return err
 	}
 	in, err := e.flagIntegration(ctx, client.String())
 	if err != nil {
@@ -114,6 +108,25 @@ func (a *App) initEvaluator(ctx context.Context, reg prometheus.Registerer) erro
 	e.flagID, e.flagClient = in.ID, client
 	a.cfg.Logger.Info("built-in evaluator", "integration", in.Name, "id", in.ID, "prometheus", client.String(), "interval", a.cfg.EvaluateInterval, "service", in.Service)
 	return nil
+}
+
+// checkEvaluateConfig checks the evaluator's flags and fills in the default
+// interval; New calls it before opening the database. Returns EINVALID.
+func checkEvaluateConfig(cfg *Config) (*promapi.Client, error) {
+	if cfg.EvaluateURL == "" {
+		return nil, nil
+	}
+	if cfg.EvaluateInterval == 0 {
+		cfg.EvaluateInterval = DefaultEvaluateInterval
+	}
+	if cfg.EvaluateInterval < time.Second || cfg.EvaluateInterval > time.Hour {
+		return nil, arqir.FieldErrorf(arqir.EINVALID, "evaluate_interval", "--evaluate-interval %s: give a duration from 1s to 1h, e.g. 30s", cfg.EvaluateInterval)
+	}
+	client, err := promapi.New(cfg.EvaluateURL, nil)
+	if err != nil {
+		return nil, arqir.FieldErrorf(arqir.EINVALID, "evaluate_url", "--evaluate-url: %s", err)
+	}
+	return client, nil
 }
 
 // flagIntegration returns the active evaluator integration of the URL

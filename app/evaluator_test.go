@@ -228,22 +228,55 @@ func TestD3_BuiltInEvaluatorErrorRateOpensSev2ForTheService(t *testing.T) {
 	}
 }
 
-// D2 and D4 open at their severities through the same path.
-func TestD2_D4_BuiltInEvaluatorOpensAtRuleSeverity(t *testing.T) {
+// D2: memory above 85% for 5 minutes opens a SEV3 incident whose alert
+// carries the memory_leak runbook (M1); exactly 85% is not above it.
+func TestD2_BuiltInEvaluatorMemoryOver85For5MinutesOpensSev3WithRunbook(t *testing.T) {
 	s := newEvalSetup(t)
-	s.prom.set("D2", sample{labels: map[string]string{"instance": "db-1:9100"}, value: "91"})
-	s.prom.set("D4", sample{labels: map[string]string{"service": "search"}, value: "2.7"})
+	s.prom.set("D2", sample{labels: map[string]string{"instance": "db-1:9100"}, value: "91"}, sample{labels: map[string]string{"instance": "db-2:9100"}, value: "85"})
 	s.mustEvaluate(0)
-	s.mustEvaluate(5 * time.Minute)
-	got := map[string]*arqir.Alert{}
-	for _, a := range s.alerts(arqir.AlertFiring) {
-		got[a.Labels["rule"]] = a
+	s.mustEvaluate(4*time.Minute + 30*time.Second)
+	if n := len(s.alerts("")); n != 0 {
+		t.Fatalf("%d alerts before 5 minutes, want none", n)
 	}
-	if a := got["D2"]; a == nil || a.Severity != "SEV3" || a.Annotations["runbook"] == "" {
-		t.Errorf("D2 alert %+v, want SEV3 with the memory_leak runbook", a)
+	s.mustEvaluate(30 * time.Second)
+	f := s.alerts(arqir.AlertFiring)
+	if len(f) != 1 || f[0].Labels["instance"] != "db-1:9100" || f[0].Severity != "SEV3" || f[0].Labels["alertname"] != "Memory" ||
+		!strings.HasPrefix(f[0].Annotations["runbook"], "memory_leak: Memory Leak / High Memory Usage. 1. Identify memory-consuming processes;") {
+		t.Fatalf("firing %+v, want db-1's memory alert at SEV3 with the memory_leak runbook", f)
 	}
-	if a := got["D4"]; a == nil || a.Severity != "SEV3" || a.Service != "search" || !strings.Contains(a.Summary, "2.70 s") {
-		t.Errorf("D4 alert %+v, want SEV3 for search", a)
+	if incs := s.incidents(); len(incs) != 1 || incs[0].Severity != "SEV3" {
+		t.Errorf("incidents %+v, want one SEV3", incs)
+	}
+}
+
+// D4: a p95 response time above 2 seconds opens a SEV3 incident of the
+// service at once (the rule has no for); 1.9 s does not.
+func TestD4_BuiltInEvaluatorP95Over2SecondsOpensSev3(t *testing.T) {
+	s := newEvalSetup(t)
+	s.prom.set("D4", sample{labels: map[string]string{"service": "search"}, value: "2.7"}, sample{labels: map[string]string{"service": "cart"}, value: "1.9"})
+	s.mustEvaluate(0)
+	f := s.alerts(arqir.AlertFiring)
+	if len(f) != 1 || f[0].Service != "search" || f[0].Severity != "SEV3" || f[0].Summary != "Response time > 2 seconds (p95) (D4): 2.70 s (service=search)" {
+		t.Fatalf("firing %+v, want search's latency alert at SEV3", f)
+	}
+	if incs := s.incidents(); len(incs) != 1 || !slices.Equal(incs[0].Services, []string{"search"}) {
+		t.Errorf("incidents %+v, want one of search", incs)
+	}
+}
+
+// A flapping error rate (above, below, above 5%) fires, resolves and fires
+// the same alert again, which keeps one incident.
+func TestD3_FlappingErrorRateKeepsOneIncident(t *testing.T) {
+	s := newEvalSetup(t)
+	for _, v := range []string{"9", "1", "9", "1", "9"} {
+		s.prom.set("D3", sample{labels: map[string]string{"service": "payments"}, value: v})
+		s.mustEvaluate(30 * time.Second)
+	}
+	if incs := s.incidents(); len(incs) != 1 {
+		t.Errorf("%d incidents, want one for the flapping alert", len(incs))
+	}
+	if all := s.alerts(""); len(all) != 1 || all[0].Status != arqir.AlertFiring || all[0].Count != 3 {
+		t.Errorf("alerts %+v, want one alert fired 3 times", all)
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/arqir/arqir/policy"
 )
 
 // Real peers: Debian's prometheus and prometheus-alertmanager, started by
@@ -164,7 +166,14 @@ receivers:
 
 // cpuExporter serves node_exporter's node_cpu_seconds_total for one CPU,
 // whose idle share the test switches: busy (2% idle, so 98% CPU) or idle
-// (100% idle). The counters grow with the wall clock, as a real CPU's do.
+// (100% idle); the counters grow with the wall clock, as a real CPU's do.
+// It also serves the gauge testCPUGauge: 95 while busy, 10 while idle.
+//
+// The counters serve to check the default D1 expression on a real
+// Prometheus. The alert tests use the gauge: rate(…[5m]) divides by the
+// whole five minutes, so on a series younger than that the default
+// expression reads about 100% busy and could not fall below 80% within
+// a test's time.
 type cpuExporter struct {
 	*httptest.Server
 	mu         sync.Mutex
@@ -178,15 +187,39 @@ func newCPUExporter(t *testing.T, busy bool) *cpuExporter {
 	e.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.advance()
-		idle, user := e.idle, e.user
+		idle, user, busy := e.idle, e.user, e.busy
 		e.mu.Unlock()
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		fmt.Fprintf(w, "# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.\n# TYPE node_cpu_seconds_total counter\n")
 		fmt.Fprintf(w, "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} %.3f\n", idle)
 		fmt.Fprintf(w, "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} %.3f\n", user)
+		gauge := 10
+		if busy {
+			gauge = 95
+		}
+		fmt.Fprintf(w, "# HELP %s CPU busy percent, set by the test.\n# TYPE %s gauge\n%s %d\n", testCPUGauge, testCPUGauge, testCPUGauge, gauge)
 	}))
 	t.Cleanup(e.Close)
 	return e
+}
+
+// testCPUGauge is the exporter's CPU gauge the alert tests' D1 reads.
+const testCPUGauge = "arqir_test_cpu_busy_percent"
+
+// testPolicy writes the default policy with D1 reading the test gauge
+// (max by (instance) (arqir_test_cpu_busy_percent)) and for forD1; its id,
+// name, threshold, severity and labels stay the default's.
+func testPolicy(t *testing.T, forD1 string) string {
+	t.Helper()
+	doc := string(policy.DefaultYAML())
+	d1 := policy.Default().Detection.Rules[0]
+	oldExpr := "      expr: '" + d1.Expr + "'\n"
+	if d1.ID != "D1" || !strings.Contains(doc, oldExpr) || !strings.Contains(doc, "      for: 5m\n") {
+		t.Fatal("the default policy's D1 is not the expected one: update testPolicy")
+	}
+	doc = strings.Replace(doc, oldExpr, "      expr: 'max by (instance) ("+testCPUGauge+")'\n", 1)
+	doc = strings.Replace(doc, "      for: 5m\n", "      for: "+forD1+"\n", 1)
+	return writeFile(t, t.TempDir(), "policy.yaml", doc)
 }
 
 // advance adds the time since the last change to the counters.
@@ -245,12 +278,11 @@ func (s *syncBuffer) tail(n int) string {
 	return string(b)
 }
 
-// cpuNow asks Prometheus for the D1 expression's value, for messages.
+// cpuNow asks Prometheus for the test gauge, for messages.
 func cpuNow(prom *peer) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", prom.url+"/api/v1/query?query="+
-		"100+*+(1+-+avg+by+(instance)+(rate(node_cpu_seconds_total%7Bmode%3D%22idle%22%7D%5B5m%5D)))", nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", prom.url+"/api/v1/query?query="+testCPUGauge, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err.Error()

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The "Alert ingest" measurements of docs/benchmarks.md, in order. Each step
+# is bounded (alerts and --duration) and stops by itself; none runs longer
+# than about 2 minutes. Needs PostgreSQL at $ARQIR_BENCH_POSTGRES (default
+# below); each PostgreSQL step runs in a fresh schema it drops afterwards.
+#
+#   bash bench/ingestload/all.sh 2>&1 | tee /tmp/arqir-ingest-bench.txt
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PG=${ARQIR_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
+out=$(mktemp -d "${TMPDIR:-/tmp}/arqir-ingest-bench-XXXXXX")
+trap 'rm -rf "$out"' EXIT
+go build -o "$out/arqir" ./cmd/arqir
+go build -o "$out/ingestload" ./bench/ingestload
+# busy: percent of the machine's CPU time in use over 2 s, from /proc/stat.
+busy() {
+	local a b c d e f g h t1 i1
+	read -r _ a b c d e f g h _ </proc/stat; t1=$((a + b + c + d + e + f + g + h)); i1=$((d + e))
+	sleep 2
+	read -r _ a b c d e f g h _ </proc/stat
+	echo $((100 * ((a + b + c + d + e + f + g + h - t1) - (d + e - i1)) / (a + b + c + d + e + f + g + h - t1)))
+}
+# quiet waits (up to ARQIR_BENCH_QUIET_WAIT seconds, default 300) until the
+# machine is idle: on a shared machine other work would be measured too.
+quiet() {
+	local b waited=0
+	while b=$(busy); [ "$b" -gt 10 ] && [ "$waited" -lt "${ARQIR_BENCH_QUIET_WAIT:-300}" ]; do waited=$((waited + 2)); done
+	[ "$b" -le 10 ] || echo "warning: the machine is still ${b}% busy with other work: these numbers include contention"
+	echo "(before the step: CPU ${b}% busy)"
+}
+load() { echo; echo "== ingestload $*"; quiet; "$out/ingestload" --spawn --bin "$out/arqir" "$@"; }
+
+echo "date: $(date -u +%FT%TZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
+echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(free -h | awk '/^Mem:/{print $2}') RAM, kernel $(uname -r), $(go version | cut -d' ' -f3-)"
+
+for db in "" "$PG"; do
+  dbflag=(); [ -n "$db" ] && dbflag=(--db "$db")
+  # single-alert requests, distinct and duplicate-heavy
+  load "${dbflag[@]}" --batch 1 --concurrency 64 --alerts 60000 --duration 90s
+  load "${dbflag[@]}" --batch 1 --concurrency 64 --alerts 60000 --duration 90s --keys 1000
+  # batches of 100, distinct and duplicate-heavy
+  load "${dbflag[@]}" --batch 100 --concurrency 8 --alerts 400000 --duration 90s
+  load "${dbflag[@]}" --batch 100 --concurrency 8 --alerts 400000 --duration 90s --keys 1000
+  # latency at a fixed 1 000 alerts/s, one alert per request
+  load "${dbflag[@]}" --rate 1000 --alerts 30000 --duration 40s
+  # 1 M distinct alerts in batches of 100: CPU per alert and RSS after
+  load "${dbflag[@]}" --batch 100 --concurrency 8 --alerts 1000000 --duration 170s
+done
