@@ -47,8 +47,8 @@ func Seed(ctx context.Context, s *sqlstore.Store, n int, start time.Time) error 
 		FROM seq`,
 		`INSERT INTO incident_services (incident_id, service, position)
 		SELECT id, 'svc-' || (id % 20), 0 FROM incidents`,
-		`INSERT INTO deadlines (incident_id, kind, due_at, met_at, breached_at)
-		SELECT id, 'response', declared_at + 300000000,
+		`INSERT INTO deadlines (incident_id, seq, kind, due_at, met_at, breached_at)
+		SELECT id, 0, 'response', declared_at + 300000000,
 			CASE WHEN status <> 'INVESTIGATING' THEN declared_at + 60000000 END, NULL
 		FROM incidents`,
 	}
@@ -65,8 +65,12 @@ func Seed(ctx context.Context, s *sqlstore.Store, n int, start time.Time) error 
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
-		return fmt.Errorf("seed: analyze: %w", err)
+	// Only the seeded tables: a bare ANALYZE on PostgreSQL would analyze
+	// every schema of the database and wait behind other sessions' locks.
+	for _, table := range []string{"incidents", "incident_services", "deadlines"} {
+		if _, err := db.ExecContext(ctx, `ANALYZE `+table); err != nil {
+			return fmt.Errorf("seed: analyze %s: %w", table, err)
+		}
 	}
 	return nil
 }
