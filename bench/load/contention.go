@@ -1,37 +1,45 @@
 package main
 
 import (
-	"bytes"
+	"cmp"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // The machine may be shared: a benchmark that ran while other work used the
-// CPUs measured that work too. A phase therefore records how much CPU
-// went to anything but the load itself (this process, the arqir server
-// process when it is separate, and PostgreSQL), plus the hypervisor's
-// steal time, so contaminated numbers can be told apart.
+// CPUs measured that work too. A phase therefore records where the
+// machine's CPU time went besides the load itself (this process, the arqir
+// server process when it is separate, and PostgreSQL): other processes by
+// name, kernel threads (which include the I/O our own fsyncs cause),
+// interrupts, and the hypervisor's steal. Other processes and steal above
+// contendedPct flag the phase.
 
 // usageTick is the kernel's USER_HZ: /proc reports CPU time in 1/100 s.
 const usageTick = 10 * time.Millisecond
 
-// cpuSample is CPU time used so far: by the whole machine (busy and steal),
-// by this process, and by the processes we count as part of the load.
-type cpuSample struct {
-	wall       time.Time
-	busy       time.Duration // all CPUs, not idle or iowait, steal excluded
-	steal      time.Duration
-	self, load time.Duration
+// proc is one process's CPU time so far.
+type proc struct {
+	comm   string
+	kernel bool // a kernel thread (no command line)
+	cpu    time.Duration
 }
 
-// sampleCPU reads /proc. pids are other processes that belong to the load
-// (the server binary); processes named postgres always do. On systems
-// without /proc it returns a zero sample.
-func sampleCPU(pids ...int) cpuSample {
-	s := cpuSample{wall: time.Now(), self: cpuTime()}
+// cpuSample is CPU time used so far, machine-wide and per process.
+type cpuSample struct {
+	wall             time.Time
+	busy, irq, steal time.Duration // busy: user+nice+system+irq+softirq
+	self             time.Duration
+	procs            map[int]proc
+}
+
+// sampleCPU reads /proc; without it (not Linux) it returns a zero sample.
+func sampleCPU() cpuSample {
+	s := cpuSample{wall: time.Now(), self: cpuTime(), procs: map[int]proc{}}
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
 		return cpuSample{}
@@ -46,51 +54,133 @@ func sampleCPU(pids ...int) cpuSample {
 		v[i], _ = strconv.ParseInt(f[i+1], 10, 64)
 	}
 	s.busy = time.Duration(v[0]+v[1]+v[2]+v[5]+v[6]) * usageTick
+	s.irq = time.Duration(v[5]+v[6]) * usageTick
 	s.steal = time.Duration(v[7]) * usageTick
-	for _, pid := range pids {
-		s.load += procCPU(pid)
-	}
-	dirs, _ := filepath.Glob("/proc/[0-9]*/comm")
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
-		if comm, err := os.ReadFile(d); err == nil && string(bytes.TrimSpace(comm)) == "postgres" {
-			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(d)))
-			s.load += procCPU(pid)
+		pid, err := strconv.Atoi(filepath.Base(d))
+		if err != nil {
+			continue
+		}
+		if p, ok := readProc(pid); ok {
+			s.procs[pid] = p
 		}
 	}
 	return s
 }
 
-// procCPU is the user+system CPU time of a process.
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+// readProc reads a process's name and user+system CPU time.
+func readProc(pid int) (proc, bool) {
+	dir := "/proc/" + strconv.Itoa(pid)
+	b, err := os.ReadFile(dir + "/stat")
 	if err != nil {
-		return 0
+		return proc{}, false
 	}
 	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 || i+2 > len(s) {
-		return 0
+	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || end < open || end+2 > len(s) {
+		return proc{}, false
 	}
-	f := strings.Fields(s[i+2:]) // from field 3 (state)
+	f := strings.Fields(s[end+2:]) // from field 3 (state)
 	if len(f) < 13 {
-		return 0
+		return proc{}, false
 	}
 	u, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+st) * usageTick
+	cmdline, _ := os.ReadFile(dir + "/cmdline")
+	return proc{comm: s[open+1 : end], kernel: len(cmdline) == 0, cpu: time.Duration(u+st) * usageTick}, true
 }
 
-// otherShare is the share of the machine's CPU capacity that went to other
-// work (or was stolen by the hypervisor) between two samples, in percent.
-func otherShare(a, b cpuSample, cpus int) float64 {
+// procCPU is the user+system CPU time of a process.
+func procCPU(pid int) time.Duration {
+	p, _ := readProc(pid)
+	return p.cpu
+}
+
+// contention is where the machine's CPU went during a phase besides the
+// load, in percent of its capacity (100 × CPUs).
+type contention struct {
+	Other   float64 `json:"other_processes_pct"` // other processes, those that exited included
+	Top     string  `json:"top_other,omitempty"`
+	Kernel  float64 `json:"kernel_threads_pct"` // kernel threads: I/O, journaling, memory management
+	IRQ     float64 `json:"irq_pct"`
+	Steal   float64 `json:"steal_pct"`
+	LoadCPU float64 `json:"load_pct"` // this process, the server and PostgreSQL
+}
+
+// contended says whether other work took enough of the machine to distort
+// the phase.
+func (c contention) contended() bool { return c.Other+c.Steal >= contendedPct }
+
+func (c contention) String() string {
+	s := fmt.Sprintf("other processes %.0f%%", c.Other)
+	if c.Top != "" {
+		s += " (" + c.Top + ")"
+	}
+	s += fmt.Sprintf(", kernel threads %.0f%%, irq %.0f%%", c.Kernel, c.IRQ)
+	if c.Steal >= 1 {
+		s += fmt.Sprintf(", steal %.0f%%", c.Steal)
+	}
+	return s
+}
+
+// isLoadProcess says whether a process of that name serves the load:
+// PostgreSQL, and an arqir server (against --url the tool does not know its
+// pid; any process whose name starts with arqir counts).
+func isLoadProcess(comm string) bool {
+	return comm == "postgres" || strings.HasPrefix(comm, "arqir")
+}
+
+// measureContention compares two samples; load are the pids that are part
+// of the load besides this process (see isLoadProcess for the others).
+func measureContention(a, b cpuSample, cpus int, load ...int) contention {
 	if a.wall.IsZero() || b.wall.IsZero() || cpus < 1 {
-		return 0
+		return contention{}
 	}
-	capacity := float64(b.wall.Sub(a.wall)) * float64(cpus)
+	capacity := float64(b.wall.Sub(a.wall)) * float64(cpus) / 100
 	if capacity <= 0 {
-		return 0
+		return contention{}
 	}
-	other := float64((b.busy - a.busy) - (b.self - a.self) - (b.load - a.load) + (b.steal - a.steal))
-	// /proc/stat counts in 10 ms ticks: small negative noise means none.
-	return max(0, 100*other/capacity)
+	pct := func(d time.Duration) float64 { return max(0, float64(d)/capacity) }
+	self := os.Getpid()
+	var loadCPU, other, kernel time.Duration
+	byName := map[string]time.Duration{}
+	for pid, p := range b.procs {
+		d := p.cpu - a.procs[pid].cpu // a new process: all of it
+		if d <= 0 || pid == self {
+			continue
+		}
+		switch {
+		case slices.Contains(load, pid) || isLoadProcess(p.comm):
+			loadCPU += d
+		case p.kernel:
+			kernel += d
+		default:
+			other += d
+			byName[p.comm] += d
+		}
+	}
+	selfCPU := b.self - a.self
+	// Processes that ran and exited during the phase (compilers, tests)
+	// are in the machine total but in no sample: they are other work too.
+	exited := (b.busy - a.busy) - (b.irq - a.irq) - selfCPU - loadCPU - other - kernel
+	if exited > 0 {
+		other += exited
+		byName["exited processes"] += exited
+	}
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(x, y string) int { return cmp.Compare(byName[y], byName[x]) })
+	var top []string
+	for _, n := range names[:min(3, len(names))] {
+		if pct(byName[n]) >= 1 {
+			top = append(top, fmt.Sprintf("%s %.0f%%", n, pct(byName[n])))
+		}
+	}
+	return contention{
+		Other: pct(other), Top: strings.Join(top, ", "), Kernel: pct(kernel),
+		IRQ: pct(b.irq - a.irq), Steal: pct(b.steal - a.steal), LoadCPU: pct(selfCPU + loadCPU),
+	}
 }

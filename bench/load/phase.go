@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -28,7 +29,29 @@ func newClient(baseURL, token string, clients int) *client.Client {
 		MaxIdleConnsPerHost: 2 * clients,
 		IdleConnTimeout:     90 * time.Second,
 	}
-	return client.New(baseURL, token, client.WithHTTPClient(&http.Client{Transport: tr, Timeout: 30 * time.Second}))
+	return client.New(baseURL, token, client.WithHTTPClient(&http.Client{Transport: countingTransport{tr}, Timeout: 30 * time.Second}))
+}
+
+// bytesRead counts the response bodies of every client of the tool.
+var bytesRead atomic.Int64
+
+// countingTransport counts the bytes of response bodies into bytesRead.
+type countingTransport struct{ rt http.RoundTripper }
+
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(r)
+	if err == nil {
+		resp.Body = &countingBody{resp.Body}
+	}
+	return resp, err
+}
+
+type countingBody struct{ io.ReadCloser }
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	bytesRead.Add(int64(n))
+	return n, err
 }
 
 // phase is one measured workload: op runs operation i of worker w and
@@ -65,13 +88,16 @@ func runPhase(ctx context.Context, p phase, clients, ops, warmup int, limit time
 			return nil, fmt.Errorf("%s: warm-up: %w", p.name, err)
 		}
 	}
-	s0 := sampleCPU(pids...)
+	s0, b0 := sampleCPU(), bytesRead.Load()
 	start, cpu0 := time.Now(), cpuTime()
 	deadline = start.Add(limit)
 	recs, err := workers(ctx, p, clients, ops, deadline)
 	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	res := summarize(p.name, recs, elapsed)
-	res.OtherCPU = otherShare(s0, sampleCPU(pids...), runtime.NumCPU())
+	res.Contention = measureContention(s0, sampleCPU(), runtime.NumCPU(), pids...)
+	if res.Ops > 0 {
+		res.KBPerOp = float64(bytesRead.Load()-b0) / 1e3 / float64(res.Ops)
+	}
 	if res.Ops > 0 && cpu > 0 {
 		res.CPUPerOp = ms(cpu / time.Duration(res.Ops))
 	}
@@ -255,10 +281,10 @@ type phaseResult struct {
 	// CPUPerOp is the CPU time of this process per op, in ms: the client
 	// alone against --url, client and server together with --spawn.
 	CPUPerOp float64 `json:"cpu_ms_per_op,omitempty"`
-	// OtherCPU is the share of the machine's CPUs (%) that went to other
-	// work or hypervisor steal during the phase: above 10 the numbers
-	// measured that work too.
-	OtherCPU   float64 `json:"other_cpu_pct"`
+	// Contention is where the machine's CPU went besides the load.
+	Contention contention `json:"contention"`
+	// KBPerOp is the size of the answers of one op (kB, 10^3 bytes).
+	KBPerOp    float64 `json:"kb_per_op"`
 	TimeCapHit bool    `json:"time_cap_hit,omitempty"`
 	Error      string  `json:"error,omitempty"`
 }

@@ -55,13 +55,15 @@ func printPhases(w io.Writer, phases []*phaseResult) {
 			row("  "+k, -1, "", p.Steps[k])
 		}
 		var notes []string
-		if p.OtherCPU >= contendedPct {
-			notes = append(notes, fmt.Sprintf("CONTENDED: other work used %.0f%% of the machine", p.OtherCPU))
-		} else {
-			notes = append(notes, fmt.Sprintf("other work %.0f%%", p.OtherCPU))
+		if p.Contention.contended() {
+			notes = append(notes, "CONTENDED")
 		}
+		notes = append(notes, fmt.Sprintf("load %.0f%% of the machine, %s", p.Contention.LoadCPU, p.Contention))
 		if p.CPUPerOp > 0 {
 			notes = append(notes, fmt.Sprintf("tool CPU %.2f ms/op", p.CPUPerOp))
+		}
+		if p.KBPerOp > 0 {
+			notes = append(notes, fmt.Sprintf("%.1f kB/op received", p.KBPerOp))
 		}
 		if p.RowsPerOp > 0 {
 			notes = append(notes, fmt.Sprintf("%.1f incidents/page", p.RowsPerOp))
