@@ -65,3 +65,12 @@ func BenchmarkDeclareAckResolve(b *testing.B) {
 	defer st.Close()
 	storetest.LifecycleBenchmark(b, st)
 }
+
+func BenchmarkSweep100Due(b *testing.B) {
+	st, err := postgres.Open(b.Context(), freshSchema(b, storetest.PostgresURL(b)), time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.SweepBenchmark(b, st, 100)
+}

@@ -61,3 +61,12 @@ func BenchmarkDeclareAckResolve(b *testing.B) {
 	defer st.Close()
 	storetest.LifecycleBenchmark(b, st)
 }
+
+func BenchmarkSweep100Due(b *testing.B) {
+	st, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "arqir.db"), time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.SweepBenchmark(b, st, 100)
+}

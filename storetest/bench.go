@@ -106,3 +106,36 @@ func reportPercentiles(b *testing.B, times []time.Duration) {
 	b.ReportMetric(at(0.50), "p50-ns")
 	b.ReportMetric(at(0.99), "p99-ns")
 }
+
+// SweepBenchmark measures one scheduler tick that breaches due response
+// deadlines: each op declares `due` SEV1 incidents (untimed), moves past
+// their target and sweeps. It bounds how late a breach is recorded beyond
+// the sweep interval (ADR 0002).
+func SweepBenchmark(b *testing.B, st arqir.Store, due int) {
+	ctx := context.Background()
+	rec, _, err := st.ApplyPolicy(ctx, "bench", "sha256:bench", []byte("bench"), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	st.SetRules(Rules(rec.Revision))
+	a := arqir.Actor{Name: "bench", Source: arqir.SourceAPI}
+	var times []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for j := 0; j < due; j++ {
+			if _, err := st.Declare(ctx, arqir.Declaration{Title: fmt.Sprint("Due ", i, "-", j), Severity: "SEV1"}, a); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		n, err := st.SweepDeadlines(ctx, time.Now().Add(time.Hour))
+		times = append(times, time.Since(t0))
+		if err != nil || n != due {
+			b.Fatalf("swept %d of %d: %v", n, due, err)
+		}
+	}
+	b.StopTimer()
+	reportPercentiles(b, times)
+}
