@@ -259,8 +259,13 @@ type IncidentFilter struct {
 	Service    string
 	Open       *bool      // true: unresolved only; false: resolved only
 	From, To   *time.Time // declared in [From, To)
-	Query      string     // case-insensitive substring of the title
-	Limit      int        // 1..500, default 50
+	// Query searches titles by word prefix: every term of it (a run of
+	// letters and digits; anything else separates terms) must begin a word
+	// of the title, in any case (Unicode case folding), so "check err"
+	// matches "Checkout errors" but "out" does not. A query without a letter
+	// or digit is EINVALID.
+	Query string
+	Limit int // 1..500, default 50
 	// Cursor continues a previous listing (newest first); from IncidentPage.Next.
 	Cursor string
 }

@@ -192,7 +192,9 @@ func TestListIncidents(t *testing.T) {
 		{"?severity=sev1&severity=SEV2", []arqir.IncidentID{3, 1}},
 		{"?service=search", []arqir.IncidentID{2}},
 		{"?q=DOWN", []arqir.IncidentID{3}},
-		{"?q=%25", nil}, // LIKE wildcards match themselves
+		{"?q=log+DO", []arqir.IncidentID{3}}, // every term begins a word
+		{"?q=own", nil},
+		{"?q=%25ow", nil}, // LIKE wildcards are no wildcards
 		{"?from=2025-03-03T09:00:00Z&to=2025-03-03T09:00:01Z", []arqir.IncidentID{3, 2, 1}},
 		{"?to=2025-03-03T09:00:00Z", nil},
 	}
@@ -202,6 +204,8 @@ func TestListIncidents(t *testing.T) {
 			t.Errorf("%s: got %v next %q, want %v and no next page", c.query, got, page.Next, c.want)
 		}
 	}
+	// A search without a letter or digit is refused, not ignored.
+	call(t, srv, "GET", "/api/v1/incidents?q=%25", srv.Viewer, "").wantStatus(t, http.StatusBadRequest)
 }
 
 // A listing pages through the opaque cursor of "next", newest first, and

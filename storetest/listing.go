@@ -68,12 +68,24 @@ func testListingFilters(e *env) {
 		{"resolved", arqir.IncidentFilter{Open: ptr(false)}, ids(i5)},
 		{"declared in [from, to)", arqir.IncidentFilter{From: &i3.DeclaredAt, To: &i5.DeclaredAt}, ids(i4, i3)},
 		{"query, any case", arqir.IncidentFilter{Query: "checkout"}, ids(i6, i1)},
-		{"query % is literal", arqir.IncidentFilter{Query: "0%"}, ids(i3)},
-		{"query _ is literal", arqir.IncidentFilter{Query: "_"}, ids()},
+		{"query, word prefix", arqir.IncidentFilter{Query: "LAT"}, ids(i6)},
+		{"query, not a word's start", arqir.IncidentFilter{Query: "out"}, ids()},
+		{"query, terms ANDed", arqir.IncidentFilter{Query: "check err"}, ids(i1)},
+		{"query, terms in any order", arqir.IncidentFilter{Query: "  Err   CHECK "}, ids(i1)},
+		{"query, a term matching nothing", arqir.IncidentFilter{Query: "check search"}, ids()},
+		{"query, digits", arqir.IncidentFilter{Query: "100"}, ids(i4, i3)},
+		{"query % separates terms", arqir.IncidentFilter{Query: "100%"}, ids(i4, i3)},
+		{"query % is no wildcard", arqir.IncidentFilter{Query: "%oss"}, ids()},
+		{"query _ is no wildcard", arqir.IncidentFilter{Query: "l_ss"}, ids()},
+		{"query, search syntax is no syntax", arqir.IncidentFilter{Query: `"check*" & !err:* NOT`}, ids()},
+		{"query, a column filter is a word", arqir.IncidentFilter{Query: `title:check* -(err)|`}, ids()},
+		{"query, punctuation only separates", arqir.IncidentFilter{Query: `"check*" & !err:*`}, ids(i1)},
+		{"query, SQL injection", arqir.IncidentFilter{Query: `a') OR 1=1 --`}, ids()},
+		{"query, SQL injection with quotes", arqir.IncidentFilter{Query: `checkout' OR '1'='1`}, ids()},
 		{"unknown severity", arqir.IncidentFilter{Severities: []string{"SEV9"}}, ids()},
 		{"everything at once", arqir.IncidentFilter{
 			Statuses: []arqir.Status{arqir.StatusInvestigating}, Severities: []string{"SEV2", "SEV1"},
-			Service: "checkout", Open: ptr(true), From: &i1.DeclaredAt, Query: "OUT",
+			Service: "checkout", Open: ptr(true), From: &i1.DeclaredAt, Query: "CHECK",
 		}, ids(i6, i1)},
 	} {
 		got, next := e.list(tc.f)
@@ -85,6 +97,32 @@ func testListingFilters(e *env) {
 
 	_, err := e.st.Incidents(e.ctx, arqir.IncidentFilter{Statuses: []arqir.Status{"PANICKING"}})
 	wantCode(e.t, err, arqir.EINVALID, "status")
+	for _, q := range []string{"%", "_", `%_\'"*`, "-- ;", "') = ('", "&|!:*"} {
+		_, err := e.st.Incidents(e.ctx, arqir.IncidentFilter{Query: q})
+		wantCode(e.t, err, arqir.EINVALID, "q")
+	}
+
+	// Both databases fold Unicode case, not only ASCII.
+	i7 := declare("SEV3", "Überweisung fehlgeschlagen", "payments")
+	i8 := declare("SEV3", "ÆRØ straße DOWN", "payments")
+	for _, tc := range []struct {
+		q    string
+		want []arqir.IncidentID
+	}{
+		{"über", ids(i7)},
+		{"ÜBERWEISUNG", ids(i7)},
+		{"überweisungen", ids()},
+		{"ber", ids()},
+		{"uber", ids()}, // accents are kept
+		{"FEHL über", ids(i7)},
+		{"ærø", ids(i8)},
+		{"STRASSE", ids()}, // folding, not transliteration
+		{"STRAßE", ids(i8)},
+		{"down", ids(i8)},
+	} {
+		got, _ := e.list(arqir.IncidentFilter{Query: tc.q})
+		equal(e.t, "query "+tc.q, got, tc.want)
+	}
 }
 
 func testPagination(e *env) {

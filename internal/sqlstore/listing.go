@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/arqir/arqir"
 )
@@ -28,7 +29,7 @@ func (s *Store) Incidents(ctx context.Context, f arqir.IncidentFilter) (*arqir.I
 	} else if limit < 1 || limit > maxLimit {
 		return nil, arqir.FieldErrorf(arqir.EINVALID, "limit", "limit %d is out of range: use 1 to %d (default %d)", limit, maxLimit, defaultLimit)
 	}
-	where, args, err := filterSQL(f)
+	where, args, err := filterSQL(f, s.d.Name == "postgres")
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +66,9 @@ func (s *Store) Incidents(ctx context.Context, f arqir.IncidentFilter) (*arqir.I
 	return page, nil
 }
 
-// filterSQL returns the WHERE clause of a filter and its arguments.
-func filterSQL(f arqir.IncidentFilter) (string, []any, error) {
+// filterSQL returns the WHERE clause of a filter and its arguments; postgres
+// selects the PostgreSQL form of the title search.
+func filterSQL(f arqir.IncidentFilter, postgres bool) (string, []any, error) {
 	var conds []string
 	var args []any
 	if f.Cursor != "" {
@@ -111,8 +113,26 @@ func filterSQL(f arqir.IncidentFilter) (string, []any, error) {
 		conds, args = append(conds, "declared_at < ?"), append(args, micros(*f.To))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		conds = append(conds, `LOWER(title) LIKE LOWER(?) ESCAPE '\'`)
-		args = append(args, "%"+likeEscaper.Replace(q)+"%")
+		terms := searchTerms(q)
+		if len(terms) == 0 {
+			return "", nil, arqir.FieldErrorf(arqir.EINVALID, "q", "search needs at least one letter or digit")
+		}
+		// Each term is a prefix of a word of the title, all terms ANDed.
+		// The terms hold only letters and digits, and the match expression
+		// built from them is a parameter, never part of the SQL.
+		if postgres {
+			conds = append(conds, `to_tsvector('simple', regexp_replace(title, '[^[:alnum:]]+', ' ', 'g')) @@ to_tsquery('simple', ?)`)
+			for i, t := range terms {
+				terms[i] = t + ":*"
+			}
+			args = append(args, strings.Join(terms, " & "))
+		} else {
+			conds = append(conds, "id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)")
+			for i, t := range terms {
+				terms[i] = `"` + t + `"*`
+			}
+			args = append(args, strings.Join(terms, " AND "))
+		}
 	}
 	if len(conds) == 0 {
 		return "", nil, nil
@@ -120,8 +140,14 @@ func filterSQL(f arqir.IncidentFilter) (string, []any, error) {
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
-// likeEscaper makes a user's text match itself literally inside LIKE.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+// searchTerms splits a title search into its terms: the runs of letters
+// and digits, as both databases' indexes split titles into words. Everything
+// else (spaces, punctuation, the databases' query syntax) only separates
+// terms.
+func searchTerms(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
+
 
 // The cursor is the last listed ID, opaque to clients so that its form can
 // change without breaking them.

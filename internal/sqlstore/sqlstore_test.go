@@ -37,12 +37,6 @@ func TestCursorRoundTrip(t *testing.T) {
 	}
 }
 
-func TestLikeEscaper(t *testing.T) {
-	if got := likeEscaper.Replace(`100%_a\b`); got != `100\%\_a\\b` {
-		t.Fatalf("escaped = %q", got)
-	}
-}
-
 func TestStorableTime(t *testing.T) {
 	in := time.Date(2025, 1, 2, 3, 4, 5, 678912345, time.FixedZone("X", 3600))
 	got := storable(in)

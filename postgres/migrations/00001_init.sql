@@ -42,6 +42,12 @@ CREATE INDEX incidents_status ON incidents (status, id);
 CREATE INDEX incidents_severity ON incidents (severity, id);
 -- Open incidents by severity, for the dashboard and /metrics.
 CREATE INDEX incidents_open ON incidents (severity) WHERE status <> 'RESOLVED';
+-- Word-prefix search of titles (the listing's q). Punctuation becomes
+-- spaces first so that the parser sees only words of letters and digits,
+-- as SQLite's unicode61 tokenizer does (no host names, e-mails or versions
+-- as single tokens); 'simple' lowercases without stemming or stop words.
+CREATE INDEX incidents_title_search ON incidents
+    USING GIN (to_tsvector('simple', regexp_replace(title, '[^[:alnum:]]+', ' ', 'g')));
 
 -- position keeps the services in the order they were declared.
 CREATE TABLE incident_services (

@@ -44,6 +44,27 @@ CREATE INDEX incidents_status ON incidents (status, id);
 CREATE INDEX incidents_severity ON incidents (severity, id);
 -- Open incidents by severity, for the dashboard and /metrics.
 CREATE INDEX incidents_open ON incidents (severity) WHERE status <> 'RESOLVED';
+-- Word-prefix search of titles (the listing's q): an external-content
+-- full-text index, kept in step with incidents by the triggers below. The
+-- unicode61 tokenizer splits on everything but letters and numbers and folds
+-- Unicode case, like the PostgreSQL index does.
+CREATE VIRTUAL TABLE incidents_fts USING fts5(title, content='incidents', content_rowid='id', tokenize="unicode61 remove_diacritics 0");
+-- +goose StatementBegin
+CREATE TRIGGER incidents_fts_insert AFTER INSERT ON incidents BEGIN
+    INSERT INTO incidents_fts (rowid, title) VALUES (new.id, new.title);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER incidents_fts_update AFTER UPDATE OF title ON incidents BEGIN
+    INSERT INTO incidents_fts (incidents_fts, rowid, title) VALUES ('delete', old.id, old.title);
+    INSERT INTO incidents_fts (rowid, title) VALUES (new.id, new.title);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER incidents_fts_delete AFTER DELETE ON incidents BEGIN
+    INSERT INTO incidents_fts (incidents_fts, rowid, title) VALUES ('delete', old.id, old.title);
+END;
+-- +goose StatementEnd
 
 -- position keeps the services in the order they were declared.
 CREATE TABLE incident_services (
@@ -102,5 +123,9 @@ DROP TABLE tokens;
 DROP TABLE timeline_events;
 DROP TABLE deadlines;
 DROP TABLE incident_services;
+DROP TRIGGER incidents_fts_delete;
+DROP TRIGGER incidents_fts_update;
+DROP TRIGGER incidents_fts_insert;
+DROP TABLE incidents_fts;
 DROP TABLE incidents;
 DROP TABLE policies;
