@@ -148,7 +148,6 @@ func searchTerms(q string) []string {
 	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }
 
-
 // The cursor is the last listed ID, opaque to clients so that its form can
 // change without breaking them.
 func encodeCursor(id arqir.IncidentID) string {
