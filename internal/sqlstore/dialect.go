@@ -40,8 +40,9 @@ type Dialect struct {
 	ReadTx sql.TxOptions
 	// IsUniqueViolation reports whether err is a unique constraint violation.
 	IsUniqueViolation func(err error) bool
-	// PrepareIngest keeps ingest's statements prepared for the store's
-	// life. For drivers that parse every statement anew (modernc SQLite);
+	// PrepareIngest keeps ingest's statements, and the lookups every
+	// request makes (authentication, signing secret), prepared for the
+	// store's life. For drivers that parse every statement anew (modernc SQLite);
 	// pgx caches prepared statements per connection by itself, and
 	// preparing on another connection would wait for the table lock the
 	// batch holds.

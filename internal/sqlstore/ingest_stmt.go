@@ -19,11 +19,12 @@ import (
 // under SQLite's 32 766 parameters and PostgreSQL's 65 535.
 const maxChunk = 256
 
-// prepared is a statement of ingest run in the batch's transaction:
-// prepared once for the store when the dialect asks for it, else sent as
-// text (and cached by the driver).
+// prepared is a statement of ingest run in the batch's transaction, or a
+// hot read run on the pool (see Store.read): prepared once for the store
+// when the dialect asks for it, else sent as text (and cached by the
+// driver).
 type prepared struct {
-	tx *sql.Tx
+	x  querier   // the transaction or the pool; used when st is nil
 	st *sql.Stmt // nil: send q
 	q  string
 }
@@ -32,21 +33,21 @@ func (p prepared) query(ctx context.Context, args ...any) (*sql.Rows, error) {
 	if p.st != nil {
 		return p.st.QueryContext(ctx, args...)
 	}
-	return p.tx.QueryContext(ctx, p.q, args...)
+	return p.x.QueryContext(ctx, p.q, args...)
 }
 
 func (p prepared) exec(ctx context.Context, args ...any) (sql.Result, error) {
 	if p.st != nil {
 		return p.st.ExecContext(ctx, args...)
 	}
-	return p.tx.ExecContext(ctx, p.q, args...)
+	return p.x.ExecContext(ctx, p.q, args...)
 }
 
 func (p prepared) queryRow(ctx context.Context, args ...any) *sql.Row {
 	if p.st != nil {
 		return p.st.QueryRowContext(ctx, args...)
 	}
-	return p.tx.QueryRowContext(ctx, p.q, args...)
+	return p.x.QueryRowContext(ctx, p.q, args...)
 }
 
 // stmt returns query ready to run in tx, preparing it on first use when
@@ -54,20 +55,47 @@ func (p prepared) queryRow(ctx context.Context, args ...any) *sql.Row {
 func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (prepared, error) {
 	q := s.q(query)
 	if !s.d.PrepareIngest {
-		return prepared{tx: tx, q: q}, nil
+		return prepared{x: tx, q: q}, nil
 	}
+	st, err := s.cached(ctx, q)
+	if err != nil {
+		return prepared{}, err
+	}
+	return prepared{x: tx, st: tx.StmtContext(ctx, st)}, nil
+}
+
+// read returns query ready to run on the pool, outside any transaction,
+// prepared like ingest's statements: for the lookups every request makes
+// (authenticating a token or an integration, its signing secret), whose
+// parsing would otherwise be a good part of a small request's work.
+func (s *Store) read(ctx context.Context, query string) (prepared, error) {
+	q := s.q(query)
+	if !s.d.PrepareIngest {
+		return prepared{x: s.db, q: q}, nil
+	}
+	st, err := s.cached(ctx, q)
+	if err != nil {
+		return prepared{}, err
+	}
+	return prepared{x: s.db, st: st}, nil
+}
+
+// cached returns the store's prepared statement of the rebound query q,
+// preparing it on first use; database/sql prepares it again on each
+// connection that runs it.
+func (s *Store) cached(ctx context.Context, q string) (*sql.Stmt, error) {
 	if v, ok := s.stmts.Load(q); ok {
-		return prepared{tx: tx, st: tx.StmtContext(ctx, v.(*sql.Stmt))}, nil
+		return v.(*sql.Stmt), nil
 	}
 	st, err := s.db.PrepareContext(ctx, q)
 	if err != nil {
-		return prepared{}, err
+		return nil, err
 	}
 	if v, loaded := s.stmts.LoadOrStore(q, st); loaded {
 		st.Close()
 		st = v.(*sql.Stmt)
 	}
-	return prepared{tx: tx, st: tx.StmtContext(ctx, st)}, nil
+	return st, nil
 }
 
 // chunks calls fn for consecutive runs of rows whose lengths are powers of

@@ -137,7 +137,11 @@ func (s *Store) AuthenticateIntegration(ctx context.Context, kind arqir.Integrat
 	if credential == "" {
 		return nil, arqir.Errorf(arqir.EUNAUTHORIZED, "no integration credential given: send the one shown when the integration was created")
 	}
-	in, err := scanIntegration(s.db.QueryRowContext(ctx, s.q(`SELECT `+integrationColumns+` FROM integrations WHERE hash = ?`), hashSecret(credential)))
+	st, err := s.read(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE hash = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("authenticate integration: %w", err)
+	}
+	in, err := scanIntegration(st.queryRow(ctx, hashSecret(credential)))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, arqir.Errorf(arqir.EUNAUTHORIZED, "unknown integration credential: check it was copied whole, or rotate the integration for a new one")
@@ -154,8 +158,12 @@ func (s *Store) AuthenticateIntegration(ctx context.Context, kind arqir.Integrat
 // IntegrationSigningSecret returns the signing secret of an active
 // integration, for verifying a request's HMAC.
 func (s *Store) IntegrationSigningSecret(ctx context.Context, id int64) ([]byte, error) {
+	st, err := s.read(ctx, `SELECT signing_secret FROM integrations WHERE id = ? AND revoked_at IS NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("read the signing secret of integration %d: %w", id, err)
+	}
 	var secret string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT signing_secret FROM integrations WHERE id = ? AND revoked_at IS NULL`), id).Scan(&secret)
+	err = st.queryRow(ctx, id).Scan(&secret)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, inactiveIntegration(id)
 	} else if err != nil {

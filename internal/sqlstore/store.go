@@ -36,7 +36,8 @@ type Store struct {
 
 	// bound caches rebound statements: the same few queries run on every request.
 	bound sync.Map // string → string
-	// stmts caches the prepared statements of ingest (ingest_stmt.go).
+	// stmts caches the prepared statements of ingest and of the hot reads
+	// (ingest_stmt.go).
 	stmts sync.Map // rebound query → *sql.Stmt
 
 	// migrations reads the schema version for Ping; built on first use.

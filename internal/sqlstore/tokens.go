@@ -67,7 +67,11 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*arqir.Token, 
 	}
 	// Looking up by hash needs no constant-time comparison: the secret
 	// itself is never compared.
-	t, err := scanToken(s.db.QueryRowContext(ctx, s.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hashSecret(secret)))
+	st, err := s.read(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("authenticate: %w", err)
+	}
+	t, err := scanToken(st.queryRow(ctx, hashSecret(secret)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, arqir.Errorf(arqir.EUNAUTHORIZED, "unknown token: check it was copied whole, or ask an admin for a new one")
 	} else if err != nil {
