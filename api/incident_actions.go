@@ -46,25 +46,38 @@ type (
 	}
 )
 
+// bodyVersion is the "version" a request body carries, for decodeAct.
+func (q versionRequest) bodyVersion() int  { return q.Version }
+func (q severityRequest) bodyVersion() int { return q.Version }
+func (q rolesRequest) bodyVersion() int    { return q.Version }
+func (q noteRequest) bodyVersion() int     { return q.Version }
+func (q resolveRequest) bodyVersion() int  { return q.Version }
+func (q reopenRequest) bodyVersion() int   { return q.Version }
+
+// decodeAct decodes the body of an incident action into a Req, then acts
+// (see act) with the store call change makes of it.
+func decodeAct[Req interface{ bodyVersion() int }](s *server, w http.ResponseWriter, r *http.Request, allowEmpty bool,
+	change func(ctx context.Context, id arqir.IncidentID, c arqir.Change, req Req) (*arqir.Incident, error)) error {
+	var req Req
+	if err := decodeJSON(w, r, &req, allowEmpty); err != nil {
+		return err
+	}
+	return s.act(w, r, req.bodyVersion(), func(ctx context.Context, id arqir.IncidentID, c arqir.Change) (*arqir.Incident, error) {
+		return change(ctx, id, c, req)
+	})
+}
+
 // handleAcknowledge records that the caller took the incident (R1); it
 // meets the response deadline.
 func (s *server) handleAcknowledge(w http.ResponseWriter, r *http.Request) error {
-	var req versionRequest
-	if err := decodeJSON(w, r, &req, emptyAllowed); err != nil {
-		return err
-	}
-	return s.act(w, r, req.Version, func(ctx context.Context, id arqir.IncidentID, c arqir.Change) (*arqir.Incident, error) {
+	return decodeAct(s, w, r, emptyAllowed, func(ctx context.Context, id arqir.IncidentID, c arqir.Change, req versionRequest) (*arqir.Incident, error) {
 		return s.store.Acknowledge(ctx, id, c)
 	})
 }
 
 // handleChangeSeverity sets another severity of the policy.
 func (s *server) handleChangeSeverity(w http.ResponseWriter, r *http.Request) error {
-	var req severityRequest
-	if err := decodeJSON(w, r, &req, bodyRequired); err != nil {
-		return err
-	}
-	return s.act(w, r, req.Version, func(ctx context.Context, id arqir.IncidentID, c arqir.Change) (*arqir.Incident, error) {
+	return decodeAct(s, w, r, bodyRequired, func(ctx context.Context, id arqir.IncidentID, c arqir.Change, req severityRequest) (*arqir.Incident, error) {
 		return s.store.ChangeSeverity(ctx, id, req.Severity, req.Reason, c)
 	})
 }
@@ -90,59 +103,38 @@ func (s *server) handleChangeStatus(w http.ResponseWriter, r *http.Request) erro
 
 // handleAssignRoles sets the incident commander and adds or removes responders.
 func (s *server) handleAssignRoles(w http.ResponseWriter, r *http.Request) error {
-	var req rolesRequest
-	if err := decodeJSON(w, r, &req, bodyRequired); err != nil {
-		return err
-	}
-	rc := arqir.RoleChange{Commander: req.Commander, AddResponders: req.AddResponders, RemoveResponders: req.RemoveResponders}
-	return s.act(w, r, req.Version, func(ctx context.Context, id arqir.IncidentID, c arqir.Change) (*arqir.Incident, error) {
+	return decodeAct(s, w, r, bodyRequired, func(ctx context.Context, id arqir.IncidentID, c arqir.Change, req rolesRequest) (*arqir.Incident, error) {
+		rc := arqir.RoleChange{Commander: req.Commander, AddResponders: req.AddResponders, RemoveResponders: req.RemoveResponders}
 		return s.store.AssignRoles(ctx, id, rc, c)
 	})
 }
 
 // handleAddNote appends a note to the timeline.
 func (s *server) handleAddNote(w http.ResponseWriter, r *http.Request) error {
-	var req noteRequest
-	if err := decodeJSON(w, r, &req, bodyRequired); err != nil {
-		return err
-	}
-	return s.act(w, r, req.Version, func(ctx context.Context, id arqir.IncidentID, c arqir.Change) (*arqir.Incident, error) {
+	return decodeAct(s, w, r, bodyRequired, func(ctx context.Context, id arqir.IncidentID, c arqir.Change, req noteRequest) (*arqir.Incident, error) {
 		return s.store.AddNote(ctx, id, req.Text, c)
 	})
 }
 
 // handleTickChecklist records that a person did checklist item {item}.
 func (s *server) handleTickChecklist(w http.ResponseWriter, r *http.Request) error {
-	var req versionRequest
-	if err := decodeJSON(w, r, &req, emptyAllowed); err != nil {
-		return err
-	}
-	item := r.PathValue("item")
-	return s.act(w, r, req.Version, func(ctx context.Context, id arqir.IncidentID, c arqir.Change) (*arqir.Incident, error) {
-		return s.store.TickChecklist(ctx, id, item, c)
+	return decodeAct(s, w, r, emptyAllowed, func(ctx context.Context, id arqir.IncidentID, c arqir.Change, req versionRequest) (*arqir.Incident, error) {
+		return s.store.TickChecklist(ctx, id, r.PathValue("item"), c)
 	})
 }
 
 // handleResolve closes the incident; the root cause and the customer impact
 // are required (C3), which the domain enforces.
 func (s *server) handleResolve(w http.ResponseWriter, r *http.Request) error {
-	var req resolveRequest
-	if err := decodeJSON(w, r, &req, bodyRequired); err != nil {
-		return err
-	}
-	res := arqir.Resolution{RootCause: req.RootCause, CustomerImpact: req.CustomerImpact, FalsePositive: req.FalsePositive}
-	return s.act(w, r, req.Version, func(ctx context.Context, id arqir.IncidentID, c arqir.Change) (*arqir.Incident, error) {
+	return decodeAct(s, w, r, bodyRequired, func(ctx context.Context, id arqir.IncidentID, c arqir.Change, req resolveRequest) (*arqir.Incident, error) {
+		res := arqir.Resolution{RootCause: req.RootCause, CustomerImpact: req.CustomerImpact, FalsePositive: req.FalsePositive}
 		return s.store.Resolve(ctx, id, res, c)
 	})
 }
 
 // handleReopen returns a resolved incident to INVESTIGATING.
 func (s *server) handleReopen(w http.ResponseWriter, r *http.Request) error {
-	var req reopenRequest
-	if err := decodeJSON(w, r, &req, bodyRequired); err != nil {
-		return err
-	}
-	return s.act(w, r, req.Version, func(ctx context.Context, id arqir.IncidentID, c arqir.Change) (*arqir.Incident, error) {
+	return decodeAct(s, w, r, bodyRequired, func(ctx context.Context, id arqir.IncidentID, c arqir.Change, req reopenRequest) (*arqir.Incident, error) {
 		return s.store.Reopen(ctx, id, req.Reason, c)
 	})
 }

@@ -59,22 +59,11 @@ func (s *Store) Alerts(ctx context.Context, f arqir.AlertFilter) (*arqir.AlertPa
 	query += " ORDER BY id DESC LIMIT ?"
 	args = append(args, limit+1) // one more tells whether a next page exists
 
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	alerts, err := queryAll(ctx, s.db, s.q(query), scanAlert, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
-	defer rows.Close()
-	page := &arqir.AlertPage{Alerts: []*arqir.Alert{}}
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list alerts: %w", err)
-		}
-		page.Alerts = append(page.Alerts, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list alerts: %w", err)
-	}
+	page := &arqir.AlertPage{Alerts: alerts}
 	if len(page.Alerts) > limit {
 		page.Alerts = page.Alerts[:limit]
 		page.Next = encodeCursor(arqir.IncidentID(page.Alerts[limit-1].ID))

@@ -66,20 +66,8 @@ func (s *Store) Integration(ctx context.Context, id int64) (*arqir.Integration, 
 
 // Integrations lists all integrations, oldest first, revoked ones included.
 func (s *Store) Integrations(ctx context.Context) ([]*arqir.Integration, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+integrationColumns+` FROM integrations ORDER BY id`)
+	out, err := queryAll(ctx, s.db, `SELECT `+integrationColumns+` FROM integrations ORDER BY id`, scanIntegration)
 	if err != nil {
-		return nil, fmt.Errorf("list integrations: %w", err)
-	}
-	defer rows.Close()
-	out := []*arqir.Integration{}
-	for rows.Next() {
-		in, err := scanIntegration(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list integrations: %w", err)
-		}
-		out = append(out, in)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list integrations: %w", err)
 	}
 	return out, nil

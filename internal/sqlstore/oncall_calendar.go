@@ -50,20 +50,11 @@ func (s *Store) CreateCalendarFeed(ctx context.Context, t arqir.CalendarTarget, 
 
 // CalendarFeeds lists every feed, oldest first, never tokens.
 func (s *Store) CalendarFeeds(ctx context.Context) ([]*arqir.CalendarFeed, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM calendar_feeds ORDER BY id`)
+	out, err := queryAll(ctx, s.db, `SELECT `+feedColumns+` FROM calendar_feeds ORDER BY id`, scanFeed)
 	if err != nil {
 		return nil, fmt.Errorf("list calendar feeds: %w", err)
 	}
-	defer rows.Close()
-	out := []*arqir.CalendarFeed{}
-	for rows.Next() {
-		f, err := scanFeed(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list calendar feeds: %w", err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RevokeCalendarFeed stops a feed; revoking twice keeps the first time.

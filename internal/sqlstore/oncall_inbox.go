@@ -43,23 +43,21 @@ func (s *Store) Inbox(ctx context.Context, handle string, limit int) ([]*arqir.I
 		return nil, arqir.FieldErrorf(arqir.EINVALID, "limit", "limit=%d: ask for 1 to %d messages", limit, maxInbox)
 	}
 	handle = strings.TrimSpace(handle)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+messageColumns+` FROM inapp_messages WHERE recipient = ? ORDER BY id DESC LIMIT ?`), handle, limit)
+	out, err := queryAll(ctx, s.db, s.q(`SELECT `+messageColumns+` FROM inapp_messages WHERE recipient = ? ORDER BY id DESC LIMIT ?`),
+		func(sc scanner) (*arqir.InAppMessage, error) {
+			var (
+				m                 arqir.InAppMessage
+				handoff, incident sql.NullInt64
+				created           int64
+			)
+			if err := sc.Scan(&m.ID, &m.Recipient, &m.Kind, &m.Subject, &m.Body, &m.Schedule, &handoff, &incident, &created); err != nil {
+				return nil, err
+			}
+			m.HandoffID, m.Incident, m.CreatedAt = handoff.Int64, arqir.IncidentID(incident.Int64), fromMicros(created)
+			return &m, nil
+		}, handle, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read the inbox of %s: %w", handle, err)
 	}
-	defer rows.Close()
-	out := []*arqir.InAppMessage{}
-	for rows.Next() {
-		var (
-			m                 arqir.InAppMessage
-			handoff, incident sql.NullInt64
-			created           int64
-		)
-		if err := rows.Scan(&m.ID, &m.Recipient, &m.Kind, &m.Subject, &m.Body, &m.Schedule, &handoff, &incident, &created); err != nil {
-			return nil, fmt.Errorf("read the inbox of %s: %w", handle, err)
-		}
-		m.HandoffID, m.Incident, m.CreatedAt = handoff.Int64, arqir.IncidentID(incident.Int64), fromMicros(created)
-		out = append(out, &m)
-	}
-	return out, rows.Err()
+	return out, nil
 }

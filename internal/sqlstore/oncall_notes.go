@@ -86,23 +86,21 @@ func (s *Store) HandoffNotes(ctx context.Context, schedule string) ([]arqir.Hand
 
 // notesBetween reads a schedule's notes written in [from, to], oldest first.
 func (s *Store) notesBetween(ctx context.Context, q querier, schedule string, from, to time.Time) ([]arqir.HandoffNote, error) {
-	rows, err := q.QueryContext(ctx, s.q(`SELECT id, schedule, author, text, at FROM handoff_notes
-		WHERE schedule = ? AND at >= ? AND at <= ? ORDER BY at, id`), schedule, micros(from), micros(to))
+	out, err := queryAll(ctx, q, s.q(`SELECT id, schedule, author, text, at FROM handoff_notes
+		WHERE schedule = ? AND at >= ? AND at <= ? ORDER BY at, id`),
+		func(sc scanner) (arqir.HandoffNote, error) {
+			var (
+				n  arqir.HandoffNote
+				at int64
+			)
+			if err := sc.Scan(&n.ID, &n.Schedule, &n.Author, &n.Text, &at); err != nil {
+				return n, err
+			}
+			n.At = fromMicros(at)
+			return n, nil
+		}, schedule, micros(from), micros(to))
 	if err != nil {
 		return nil, fmt.Errorf("read handoff notes of %s: %w", schedule, err)
 	}
-	defer rows.Close()
-	out := []arqir.HandoffNote{}
-	for rows.Next() {
-		var (
-			n  arqir.HandoffNote
-			at int64
-		)
-		if err := rows.Scan(&n.ID, &n.Schedule, &n.Author, &n.Text, &at); err != nil {
-			return nil, fmt.Errorf("read handoff notes of %s: %w", schedule, err)
-		}
-		n.At = fromMicros(at)
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return out, nil
 }

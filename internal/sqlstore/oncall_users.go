@@ -53,20 +53,8 @@ func (s *Store) Users(ctx context.Context, includeDeleted bool) ([]*arqir.User, 
 	if !includeDeleted {
 		query += ` WHERE deleted_at IS NULL`
 	}
-	rows, err := s.db.QueryContext(ctx, query+` ORDER BY handle`)
+	out, err := queryAll(ctx, s.db, query+` ORDER BY handle`, scanUser)
 	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	out := []*arqir.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	return out, nil

@@ -54,20 +54,9 @@ func (s *Store) ActivePolicy(ctx context.Context) (*arqir.PolicyRecord, error) {
 
 // PolicyHistory lists applied policies, newest first, without their sources.
 func (s *Store) PolicyHistory(ctx context.Context) ([]*arqir.PolicyRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT revision, version, hash, applied_at, applied_by FROM policies ORDER BY revision DESC`)
+	out, err := queryAll(ctx, s.db, `SELECT revision, version, hash, applied_at, applied_by FROM policies ORDER BY revision DESC`,
+		func(sc scanner) (*arqir.PolicyRecord, error) { return scanPolicy(sc, false) })
 	if err != nil {
-		return nil, fmt.Errorf("read the policy history: %w", err)
-	}
-	defer rows.Close()
-	out := []*arqir.PolicyRecord{}
-	for rows.Next() {
-		rec, err := scanPolicy(rows, false)
-		if err != nil {
-			return nil, fmt.Errorf("read the policy history: %w", err)
-		}
-		out = append(out, rec)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read the policy history: %w", err)
 	}
 	return out, nil

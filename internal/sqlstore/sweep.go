@@ -78,20 +78,16 @@ type dueKey struct {
 // acknowledged yet. Walking on (due_at, incident_id) ends the sweep even
 // when an incident cannot be changed.
 func (s *Store) dueDeadlines(ctx context.Context, now time.Time, after dueKey) ([]dueKey, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT due_at, incident_id FROM deadlines
+	out, err := queryAll(ctx, s.db, s.q(`SELECT due_at, incident_id FROM deadlines
 		WHERE met_at IS NULL AND breached_at IS NULL AND cancelled_at IS NULL AND due_at <= ? AND (due_at, incident_id) > (?, ?)
-		ORDER BY due_at, incident_id LIMIT ?`), micros(now), after.due, after.incident, sweepBatch)
+		ORDER BY due_at, incident_id LIMIT ?`),
+		func(sc scanner) (dueKey, error) {
+			var k dueKey
+			err := sc.Scan(&k.due, &k.incident)
+			return k, err
+		}, micros(now), after.due, after.incident, sweepBatch)
 	if err != nil {
 		return nil, fmt.Errorf("find due deadlines: %w", err)
 	}
-	defer rows.Close()
-	var out []dueKey
-	for rows.Next() {
-		var k dueKey
-		if err := rows.Scan(&k.due, &k.incident); err != nil {
-			return nil, fmt.Errorf("find due deadlines: %w", err)
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return out, nil
 }

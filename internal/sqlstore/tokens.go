@@ -98,20 +98,8 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*arqir.Token, 
 
 // Tokens lists all tokens, oldest first, revoked ones included.
 func (s *Store) Tokens(ctx context.Context) ([]*arqir.Token, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
+	out, err := queryAll(ctx, s.db, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`, scanToken)
 	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	out := []*arqir.Token{}
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return out, nil
