@@ -97,7 +97,14 @@ func (s *Store) updateIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incid
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, s.q(updateIncidentSQL), append(vals, inc.ID, readVersion)...)
+	// Prepared where the dialect keeps statements prepared: every change
+	// and every ingest batch writes an incident, and re-parsing this wide
+	// UPDATE was most of its cost.
+	st, err := s.stmt(ctx, tx, updateIncidentSQL)
+	if err != nil {
+		return fmt.Errorf("update incident: %w", err)
+	}
+	res, err := st.exec(ctx, append(vals, inc.ID, readVersion)...)
 	if err != nil {
 		return fmt.Errorf("update incident: %w", err)
 	}

@@ -55,7 +55,10 @@ CREATE TRIGGER incidents_fts_insert AFTER INSERT ON incidents BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER incidents_fts_update AFTER UPDATE OF title ON incidents BEGIN
+-- Every write of an incident lists all its columns, title included: only a
+-- title that really changed re-indexes it.
+CREATE TRIGGER incidents_fts_update AFTER UPDATE OF title ON incidents
+WHEN old.title IS NOT new.title BEGIN
     INSERT INTO incidents_fts (incidents_fts, rowid, title) VALUES ('delete', old.id, old.title);
     INSERT INTO incidents_fts (rowid, title) VALUES (new.id, new.title);
 END;
