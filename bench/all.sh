@@ -12,22 +12,7 @@ PG=${ARQIR_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disab
 out=$(mktemp -d "${TMPDIR:-/tmp}/arqir-bench-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 go build -o "$out/load" ./bench/load
-# busy: percent of the machine's CPU time in use over 2 s, from /proc/stat.
-busy() {
-	local a b c d e f g h t1 i1
-	read -r _ a b c d e f g h _ </proc/stat; t1=$((a + b + c + d + e + f + g + h)); i1=$((d + e))
-	sleep 2
-	read -r _ a b c d e f g h _ </proc/stat
-	echo $((100 * ((a + b + c + d + e + f + g + h - t1) - (d + e - i1)) / (a + b + c + d + e + f + g + h - t1)))
-}
-# quiet waits (up to ARQIR_BENCH_QUIET_WAIT seconds, default 300) until the
-# machine is idle: on a shared machine other work would be measured too.
-quiet() {
-	local b waited=0
-	while b=$(busy); [ "$b" -gt 10 ] && [ "$waited" -lt "${ARQIR_BENCH_QUIET_WAIT:-300}" ]; do waited=$((waited + 2)); done
-	[ "$b" -le 10 ] || echo "warning: the machine is still ${b}% busy with other work: these numbers include contention"
-	echo "(before the step: CPU ${b}% busy, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-}
+source bench/lib.sh
 step() { echo; echo "== $*"; quiet; "$@"; }
 
 if commit=$(git rev-parse --short HEAD 2>/dev/null); then

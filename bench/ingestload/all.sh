@@ -12,22 +12,7 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/arqir-ingest-bench-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 go build -o "$out/arqir" ./cmd/arqir
 go build -o "$out/ingestload" ./bench/ingestload
-# busy: percent of the machine's CPU time in use over 2 s, from /proc/stat.
-busy() {
-	local a b c d e f g h t1 i1
-	read -r _ a b c d e f g h _ </proc/stat; t1=$((a + b + c + d + e + f + g + h)); i1=$((d + e))
-	sleep 2
-	read -r _ a b c d e f g h _ </proc/stat
-	echo $((100 * ((a + b + c + d + e + f + g + h - t1) - (d + e - i1)) / (a + b + c + d + e + f + g + h - t1)))
-}
-# quiet waits (up to ARQIR_BENCH_QUIET_WAIT seconds, default 300) until the
-# machine is idle: on a shared machine other work would be measured too.
-quiet() {
-	local b waited=0
-	while b=$(busy); [ "$b" -gt 10 ] && [ "$waited" -lt "${ARQIR_BENCH_QUIET_WAIT:-300}" ]; do waited=$((waited + 2)); done
-	[ "$b" -le 10 ] || echo "warning: the machine is still ${b}% busy with other work: these numbers include contention"
-	echo "(before the step: CPU ${b}% busy)"
-}
+source bench/lib.sh
 load() { echo; echo "== ingestload $*"; quiet; "$out/ingestload" --spawn --bin "$out/arqir" "$@"; }
 
 echo "date: $(date -u +%FT%TZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"

@@ -4,14 +4,13 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/arqir/arqir/bench/internal/pgschema"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,11 +94,11 @@ func spawn(ctx context.Context, c *config) (_ *server, err error) {
 	if c.db != "" {
 		base := c.db
 		var schema string
-		if dsn, schema, err = createSchema(ctx, base); err != nil {
+		if dsn, schema, err = pgschema.Create(ctx, base, "arqir_ingestload"); err != nil {
 			return nil, err
 		}
 		cleanups = append(cleanups, func() {
-			if err := dropSchema(context.Background(), base, schema); err != nil {
+			if err := pgschema.Drop(context.Background(), base, schema); err != nil {
 				fmt.Fprintln(os.Stderr, "ingestload:", err)
 			}
 		})
@@ -197,47 +196,6 @@ func freePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-// createSchema creates arqir_ingestload_<random> and returns base with its
-// search_path set there (options=-c search_path=…, which PostgreSQL
-// applies at connection start).
-func createSchema(ctx context.Context, base string) (dsn, schema string, err error) {
-	schema = "arqir_ingestload_" + randomHex(6)
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", "", fmt.Errorf("--db %q: give a postgres:// URL", base)
-	}
-	if h := u.Hostname(); h != "localhost" && !isLoopback(h) {
-		return "", "", fmt.Errorf("--db %s is not on this machine: the tool writes as fast as it can and only uses a local PostgreSQL", u.Redacted())
-	}
-	q := u.Query()
-	if q.Has("options") || q.Has("search_path") {
-		return "", "", errors.New("--db already sets options or search_path: the tool sets search_path to its own schema")
-	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", "", err
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		return "", "", fmt.Errorf("create schema %s: %w", schema, err)
-	}
-	q.Set("options", "-c search_path="+schema)
-	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20") // pgx reads "+" literally
-	return u.String(), schema, nil
-}
-
-func dropSchema(ctx context.Context, base, schema string) error {
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-		return fmt.Errorf("drop schema %s: %w", schema, err)
-	}
-	return nil
 }
 
 func isLoopback(host string) bool {

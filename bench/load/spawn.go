@@ -3,14 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/arqir/arqir/bench/internal/pgschema"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -65,12 +62,12 @@ func spawn(ctx context.Context, db string, seed int, log io.Writer) (_ *target, 
 		dsn = filepath.Join(dir, "arqir.db")
 		desc = "spawned arqir on SQLite " + dsn
 	case isPostgres(db):
-		u, schema, err := createSchema(ctx, db)
+		u, schema, err := pgschema.Create(ctx, db, "arqir_bench")
 		if err != nil {
 			return nil, err
 		}
 		cleanups = append(cleanups, func() {
-			if err := dropSchema(context.Background(), db, schema); err != nil {
+			if err := pgschema.Drop(context.Background(), db, schema); err != nil {
 				fmt.Fprintln(log, "load:", err)
 			}
 		})
@@ -130,45 +127,4 @@ func bannerToken(banner string) (string, error) {
 			"the tool needs a database it creates itself")
 	}
 	return m[1], nil
-}
-
-// createSchema creates arqir_bench_<random> and returns base with its
-// search_path set there (options=-c search_path=…, which PostgreSQL
-// applies at connection start).
-func createSchema(ctx context.Context, base string) (dsn, schema string, err error) {
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema = "arqir_bench_" + hex.EncodeToString(b)
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", "", fmt.Errorf("--db: %v", err)
-	}
-	q := u.Query()
-	if q.Has("options") || q.Has("search_path") {
-		return "", "", errors.New("--db already sets options or search_path: the tool sets search_path to its own schema")
-	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", "", err
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		return "", "", fmt.Errorf("create schema %s: %w", schema, err)
-	}
-	q.Set("options", "-c search_path="+schema)
-	// pgx reads "+" in the query literally: encode the space as %20.
-	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
-	return u.String(), schema, nil
-}
-
-func dropSchema(ctx context.Context, base, schema string) error {
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-		return fmt.Errorf("drop schema %s: %w", schema, err)
-	}
-	return nil
 }
