@@ -136,6 +136,12 @@ type Incident struct {
 	Checklist []ChecklistItem `json:"checklist"`
 	Deadlines []Deadline      `json:"deadlines"`
 
+	// Refs are the incident's identities at providers (RefPagerDutyDedupKey,
+	// RefWarRoomURL, RefSlackChannel, RefSlackTS); never secrets.
+	Refs map[string]string `json:"refs"`
+	// LastUpdateAt is when the last structured status update was posted (C2).
+	LastUpdateAt *time.Time `json:"last_update_at"`
+
 	// Version increases with every change; a change that names an older
 	// version is refused (ECONFLICT) so no update is lost silently.
 	Version   int       `json:"version"`
@@ -167,6 +173,18 @@ const (
 	// DeadlineResponse is the severity's response target (S1–S4): someone
 	// must acknowledge the incident within it.
 	DeadlineResponse = "response"
+	// DeadlineInitialNotice is the initial notification in the incident
+	// channel (C1); met when that message is delivered.
+	DeadlineInitialNotice = "initial_notice"
+	// DeadlineStatusUpdate is the next structured status update (C2); met by
+	// posting one, which arms the next.
+	DeadlineStatusUpdate = "status_update"
+	// DeadlineUpdateOverdue is the grace after a missed update; breached, the
+	// reminder escalates (C2).
+	DeadlineUpdateOverdue = "update_overdue"
+	// DeadlinePageAck is a page's acknowledgement deadline (O4); breached,
+	// the next step of the paging chain is paged. Step says which step.
+	DeadlinePageAck = "page_ack"
 )
 
 // Deadline is a time-boxed obligation of the procedures, stored as data and
@@ -180,6 +198,9 @@ type Deadline struct {
 	// or breached (the incident was resolved first). A moot deadline is
 	// neither met nor breached: KPIs must not count it as answered.
 	CancelledAt *time.Time `json:"cancelled_at"`
+	// Step is, for a page acknowledgement deadline, the paging step it
+	// belongs to, counted across repeats of the chain (1, 2, …); else 0.
+	Step int `json:"step,omitempty"`
 }
 
 // Pending reports whether the deadline is still running.
@@ -329,6 +350,11 @@ type IncidentService interface {
 	// Returns ENOTFOUND, ECONFLICT, EUNPROCESSABLE without a reason or when
 	// already marked.
 	MarkFalsePositive(ctx context.Context, id IncidentID, reason string, c Change) (*Incident, error)
+
+	// PostUpdate posts a structured status update (C2): it meets the update
+	// deadline, arms the next one and is sent to the channel, its thread and
+	// the stakeholders. Returns ENOTFOUND, ECONFLICT, EUNPROCESSABLE.
+	PostUpdate(ctx context.Context, id IncidentID, u StatusUpdate, c Change) (*Incident, error)
 
 	// Timeline returns the incident's events, oldest first. Returns ENOTFOUND.
 	Timeline(ctx context.Context, id IncidentID) ([]TimelineEvent, error)

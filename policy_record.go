@@ -38,6 +38,10 @@ type Store interface {
 	AlertService
 	PeopleService
 	OnCallService
+	NotificationService
+	// SetPlanner installs the planner every incident change consults for
+	// the notifications it causes; nil plans nothing. Safe for concurrent use.
+	SetPlanner(p Planner)
 	// SetRules installs the rules of the active policy for the incident
 	// service (declare, severity changes). Safe for concurrent use.
 	SetRules(r Rules)

@@ -18,6 +18,8 @@ type Rules struct {
 	Checklist []ChecklistRule
 	// Routing decides the service, severity and incident of alerts.
 	Routing RoutingRules
+	// Paging is the escalation and communication cadence.
+	Paging PagingRules
 }
 
 // SeverityRule is one severity level of the policy.

@@ -75,6 +75,10 @@ func NewIncident(d Declaration, rules Rules, a Actor, now time.Time) (*Incident,
 		Drill: d.Drill, PolicyRevision: rules.Revision, Version: 1, UpdatedAt: now,
 		Deadlines: []Deadline{{Kind: DeadlineResponse, DueAt: now.Add(sev.ResponseTarget)}},
 	}
+	if rules.Paging.Channel != "" {
+		inc.Deadlines = append(inc.Deadlines, Deadline{Kind: DeadlineInitialNotice, DueAt: now.Add(rules.Paging.InitialWithin)})
+	}
+	inc.armUpdate(rules, now)
 	for _, c := range rules.ChecklistFor(sev.Name) {
 		inc.Checklist = append(inc.Checklist, ChecklistItem{ID: c.ID, Task: c.Task, DoneBy: c.DoneBy})
 	}
@@ -97,6 +101,7 @@ func (inc *Incident) Acknowledge(a Actor, now time.Time) ([]TimelineEvent, error
 	}
 	inc.AcknowledgedAt, inc.AcknowledgedBy = &now, a.Name
 	inc.meet(DeadlineResponse, now)
+	inc.meet(DeadlinePageAck, now) // the page was answered: no further step (O4)
 	msg := fmt.Sprintf("Acknowledged by %s after %s", a.Name, now.Sub(inc.DeclaredAt).Round(time.Second))
 	events := []TimelineEvent{newEvent(a, now, EventAcknowledged, msg, nil)}
 	return append(events, inc.tick(ChecklistTriggerAcknowledge, a, now)...), nil
@@ -122,7 +127,12 @@ func (inc *Incident) ChangeSeverity(rules Rules, severity, reason string, a Acto
 		if d.Kind == DeadlineResponse && d.Pending() {
 			inc.Deadlines[i].DueAt = inc.DeclaredAt.Add(sev.ResponseTarget)
 		}
+		// A level that needs no status updates drops the pending ones (C2).
+		if (d.Kind == DeadlineStatusUpdate || d.Kind == DeadlineUpdateOverdue) && d.Pending() && !rules.Paging.NeedsUpdates(sev.Name) {
+			inc.Deadlines[i].CancelledAt = &now
+		}
 	}
+	inc.armUpdate(rules, now)
 	msg := fmt.Sprintf("Severity %s → %s", from, sev.Name)
 	if r := strings.TrimSpace(reason); r != "" {
 		msg += ": " + r
@@ -289,6 +299,7 @@ func (inc *Incident) Reopen(rules Rules, reason string, a Actor, now time.Time) 
 	// stays; the resolution texts were about the fix that did not hold.
 	inc.RootCause, inc.CustomerImpact = "", ""
 	inc.Deadlines = append(inc.Deadlines, Deadline{Kind: DeadlineResponse, DueAt: now.Add(target)})
+	inc.armUpdate(rules, now)
 	msg := fmt.Sprintf("Reopened: %s (acknowledge again within %s)", r, target)
 	return []TimelineEvent{newEvent(a, now, EventReopened, msg, map[string]string{"from": string(StatusResolved), "to": string(StatusInvestigating)})}, nil
 }
@@ -300,7 +311,21 @@ func (inc *Incident) BreachDue(now time.Time) []TimelineEvent {
 		if d.Pending() && !d.DueAt.After(now) {
 			inc.Deadlines[i].BreachedAt = &now
 			msg := fmt.Sprintf("Deadline breached: %s due %s (%s %s target) passed unmet", d.Kind, d.DueAt.Format(time.RFC3339), inc.Severity, d.DueAt.Sub(inc.DeclaredAt))
-			events = append(events, newEvent(SystemActor, now, EventDeadlineBreached, msg, map[string]string{"deadline": d.Kind, "due_at": d.DueAt.Format(time.RFC3339Nano)}))
+			switch d.Kind {
+			case DeadlinePageAck:
+				msg = fmt.Sprintf("Deadline breached: the step %d page was not acknowledged by %s", d.Step, d.DueAt.Format(time.RFC3339))
+			case DeadlineStatusUpdate:
+				msg = fmt.Sprintf("Deadline breached: a status update was due %s and none was posted", d.DueAt.Format(time.RFC3339))
+			case DeadlineUpdateOverdue:
+				msg = fmt.Sprintf("Deadline breached: still no status update by %s", d.DueAt.Format(time.RFC3339))
+			case DeadlineInitialNotice:
+				msg = fmt.Sprintf("Deadline breached: the initial notice was not delivered by %s", d.DueAt.Format(time.RFC3339))
+			}
+			data := map[string]string{"deadline": d.Kind, "due_at": d.DueAt.Format(time.RFC3339Nano)}
+			if d.Step > 0 {
+				data["step"] = fmt.Sprint(d.Step)
+			}
+			events = append(events, newEvent(SystemActor, now, EventDeadlineBreached, msg, data))
 		}
 	}
 	return events
