@@ -185,6 +185,11 @@ const (
 // store turns it into a queued Notification in the transaction of the change
 // that caused it, with its Key made from the incident and these fields.
 type NotificationIntent struct {
+	// Key, when set, is the idempotency key (pages: "INC-42/page/2/cto", so
+	// planning the same page twice queues it once). Empty, the store derives
+	// one from the incident, the version the change gives it, and Purpose,
+	// Target, Channel and Address: unique per change.
+	Key     string
 	Purpose string
 	Step    int
 	Target  string

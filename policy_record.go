@@ -42,6 +42,10 @@ type Store interface {
 	// SetPlanner installs the planner every incident change consults for
 	// the notifications it causes; nil plans nothing. Safe for concurrent use.
 	SetPlanner(p Planner)
+	// ServerSecret returns the named random 32-byte secret of this
+	// installation (e.g. the key that signs acknowledge links in pages),
+	// creating it on first use; every replica gets the same bytes.
+	ServerSecret(ctx context.Context, name string) ([]byte, error)
 	// SetRules installs the rules of the active policy for the incident
 	// service (declare, severity changes). Safe for concurrent use.
 	SetRules(r Rules)
