@@ -223,6 +223,11 @@ const (
 	SourceCLI    Source = "cli"
 	SourceWeb    Source = "web"
 	SourceSystem Source = "system"
+	// Doors of the paging integrations: a Slack button or slash command, a
+	// PagerDuty webhook, an acknowledge link in an e-mail or text.
+	SourceSlack     Source = "slack"
+	SourcePagerDuty Source = "pagerduty"
+	SourceLink      Source = "link"
 )
 
 // ParseSource accepts one of the known sources.

@@ -35,6 +35,10 @@ type PagingRules struct {
 	// MentionTeams says whether the initial notice @mentions the teams of
 	// the incident's services (C1).
 	MentionTeams bool
+	// Mentions are who the initial notice @mentions per service (C1): Slack
+	// user-group or member IDs, or "here"/"channel"; "*" applies to every
+	// incident. Used when MentionTeams is set.
+	Mentions map[string][]string
 	// UpdateEvery is the status-update cadence (C2: 15 minutes); zero: none.
 	UpdateEvery time.Duration
 	// UpdateSeverities need status updates (C2: SEV1–2); empty means all.
