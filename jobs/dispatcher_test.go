@@ -1,0 +1,212 @@
+package jobs
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/notify"
+)
+
+// memStore is an outbox in memory with the store's claim rules, enough to
+// test the dispatcher's decisions; the real claim fencing is tested by the
+// conformance suite on both databases.
+type memStore struct {
+	mu       sync.Mutex
+	n        []*arqir.Notification
+	finished []arqir.Delivery
+	users    map[string]*arqir.User
+	oncall   string
+}
+
+func (s *memStore) Notifications(context.Context, arqir.NotificationFilter) ([]*arqir.Notification, error) {
+	return nil, nil
+}
+
+func (s *memStore) ClaimNotifications(_ context.Context, now time.Time, lease time.Duration, limit int) ([]*arqir.Notification, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*arqir.Notification
+	for _, n := range s.n {
+		if n.State == arqir.NotificationQueued && !n.NotBefore.After(now) && len(out) < limit {
+			n.State, n.Attempts = arqir.NotificationSending, n.Attempts+1
+			until := now.Add(lease)
+			n.ClaimedUntil = &until
+			cp := *n
+			out = append(out, &cp)
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) FinishNotification(_ context.Context, id int64, attempt int, d arqir.Delivery, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range s.n {
+		if n.ID != id {
+			continue
+		}
+		if n.State != arqir.NotificationSending || n.Attempts != attempt {
+			return arqir.Errorf(arqir.ECONFLICT, "claim lost")
+		}
+		s.finished = append(s.finished, d)
+		n.State, n.Reason = d.State, d.Reason
+		if d.State == arqir.NotificationQueued {
+			n.NotBefore = d.RetryAt
+		}
+		for i, in := range d.Resolved {
+			s.n = append(s.n, &arqir.Notification{ID: id*100 + int64(i), IncidentID: n.IncidentID, Key: in.Key, Purpose: in.Purpose,
+				Target: in.Target, Channel: in.Channel, Address: in.Address, State: arqir.NotificationQueued, NotBefore: now})
+		}
+		return nil
+	}
+	return arqir.Errorf(arqir.ENOTFOUND, "no notification %d", id)
+}
+
+func (s *memStore) NextNotificationAt(context.Context) (*time.Time, error) { return nil, nil }
+func (s *memStore) Incident(_ context.Context, id arqir.IncidentID) (*arqir.Incident, error) {
+	return &arqir.Incident{ID: id, Refs: map[string]string{"slack_ts": "1.2"}}, nil
+}
+func (s *memStore) Contacts(context.Context, time.Time) (*arqir.ContactDirectory, error) {
+	return &arqir.ContactDirectory{People: []arqir.Contact{{ID: "cto", Title: "CTO", Source: arqir.ContactNotSet}}}, nil
+}
+func (s *memStore) User(_ context.Context, h string) (*arqir.User, error) {
+	if u, ok := s.users[h]; ok {
+		return u, nil
+	}
+	return nil, arqir.Errorf(arqir.ENOTFOUND, "no user %s", h)
+}
+func (s *memStore) WhoIsOnCall(_ context.Context, schedule string, at time.Time) ([]*arqir.OnCallAnswer, error) {
+	if s.oncall == "" {
+		return []*arqir.OnCallAnswer{{Schedule: schedule, Assigned: true, Shift: arqir.Shift{Gap: true}}}, nil
+	}
+	return []*arqir.OnCallAnswer{{Schedule: schedule, Assigned: true, Shift: arqir.Shift{User: s.oncall}}}, nil
+}
+
+// scripted answers each Notify with the next error of its script (nil: ok).
+type scripted struct {
+	channel string
+	mu      sync.Mutex
+	script  []error
+	jobs    []*notify.Job
+}
+
+func (f *scripted) Channel() string { return f.channel }
+func (f *scripted) Notify(_ context.Context, j *notify.Job) (notify.Receipt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.jobs = append(f.jobs, j)
+	if len(f.script) == 0 {
+		return notify.Receipt{Ref: "ok"}, nil
+	}
+	err := f.script[0]
+	f.script = f.script[1:]
+	return notify.Receipt{Ref: "ok"}, err
+}
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func setup(t *testing.T, n *scripted) (*memStore, *Dispatcher, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
+	st := &memStore{users: map[string]*arqir.User{}}
+	reg := notify.NewRegistry(&scripted{channel: arqir.ChannelInApp})
+	if n != nil {
+		reg.Register(n)
+	}
+	d := New(Config{Store: st, Registry: reg, Now: clk.now, Resolve: func(n *arqir.Notification, c arqir.Contact, ch []string) ([]arqir.NotificationIntent, error) {
+		return []arqir.NotificationIntent{{Key: n.Key + "/email", Purpose: n.Purpose, Target: n.Target, Channel: arqir.ChannelEmail, Address: c.Email}}, nil
+	}, Backoff: 2 * time.Second, MaxBackoff: time.Minute, MaxAttempts: 3})
+	return st, d, clk
+}
+
+func queue(st *memStore, channel string, at time.Time) *arqir.Notification {
+	n := &arqir.Notification{ID: int64(len(st.n) + 1), IncidentID: 7, Key: "INC-7/x", Purpose: arqir.PurposePage, Channel: channel, State: arqir.NotificationQueued, NotBefore: at}
+	st.n = append(st.n, n)
+	return n
+}
+
+func TestRetryAfterIsHonouredAndPermanentFailuresAreNotRetried(t *testing.T) {
+	f := &scripted{channel: arqir.ChannelSlackChannel, script: []error{notify.Retry(90*time.Second, "slack answered 429"), nil}}
+	st, d, clk := setup(t, f)
+	n := queue(st, arqir.ChannelSlackChannel, clk.t)
+	if _, err := d.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n.State != arqir.NotificationQueued || n.NotBefore.Before(clk.t.Add(90*time.Second)) {
+		t.Fatalf("after a 429 with Retry-After 90s the notification is %s, due %s; want queued no earlier than +90s", n.State, n.NotBefore)
+	}
+	clk.t = clk.t.Add(89 * time.Second)
+	if c, _ := d.Drain(context.Background()); c != 0 {
+		t.Fatal("retried before Retry-After")
+	}
+	clk.t = clk.t.Add(time.Second)
+	d.Drain(context.Background())
+	if n.State != arqir.NotificationDelivered || len(f.jobs) != 2 || f.jobs[0].IdempotencyKey != f.jobs[1].IdempotencyKey {
+		t.Fatalf("state %s after %d sends; want delivered on the second with the same key", n.State, len(f.jobs))
+	}
+
+	p := &scripted{channel: arqir.ChannelEmail, script: []error{notify.Permanent("550 no such mailbox")}}
+	st, d, clk = setup(t, p)
+	n = queue(st, arqir.ChannelEmail, clk.t)
+	d.Drain(context.Background())
+	clk.t = clk.t.Add(time.Hour)
+	d.Drain(context.Background())
+	if n.State != arqir.NotificationFailed || len(p.jobs) != 1 {
+		t.Fatalf("a permanent failure was sent %d times and is %s; want once and failed", len(p.jobs), n.State)
+	}
+}
+
+func TestRetriesAreBoundedWithGrowingBackoff(t *testing.T) {
+	boom := notify.Retry(0, "pagerduty answered 500")
+	f := &scripted{channel: arqir.ChannelPagerDuty, script: []error{boom, boom, boom, boom}}
+	st, d, clk := setup(t, f)
+	n := queue(st, arqir.ChannelPagerDuty, clk.t)
+	var gaps []time.Duration
+	for range 5 {
+		before := clk.t
+		d.Drain(context.Background())
+		if n.State != arqir.NotificationQueued {
+			break
+		}
+		gaps = append(gaps, n.NotBefore.Sub(before))
+		clk.t = n.NotBefore
+	}
+	if n.State != arqir.NotificationFailed || len(f.jobs) != 3 {
+		t.Fatalf("after %d sends the notification is %s (%s); want failed after MaxAttempts=3", len(f.jobs), n.State, n.Reason)
+	}
+	if len(gaps) != 2 || gaps[0] < time.Second || gaps[0] > 2*time.Second || gaps[1] < 2*time.Second || gaps[1] > 4*time.Second {
+		t.Fatalf("backoff gaps %v; want within [1s,2s] then [2s,4s]", gaps)
+	}
+}
+
+func TestUnconfiguredChannelGoesToTheInAppLog(t *testing.T) {
+	st, d, clk := setup(t, nil)
+	n := queue(st, arqir.ChannelSlackChannel, clk.t)
+	d.Drain(context.Background())
+	if n.State != arqir.NotificationDelivered || n.Reason == "" {
+		t.Fatalf("state %s reason %q; want delivered to the in-app log with a reason saying so", n.State, n.Reason)
+	}
+}
+
+func TestPagesToSchedulesResolveToWhoeverIsOnCallThen(t *testing.T) {
+	st, d, clk := setup(t, nil)
+	n := queue(st, "", clk.t)
+	n.Target = "schedule:primary"
+	d.Drain(context.Background())
+	if n.State != arqir.NotificationFailed {
+		t.Fatalf("with nobody on call the page is %s; want failed with the reason", n.State)
+	}
+	st.users["ada"] = &arqir.User{Handle: "ada", Name: "Ada", Email: "ada@example.com"}
+	st.oncall = "ada"
+	n2 := queue(st, "", clk.t)
+	n2.Target, n2.Key = "schedule:primary", "INC-7/page/1/schedule:primary"
+	d.Drain(context.Background())
+	if n2.State != arqir.NotificationDelivered || len(st.n) != 3 || st.n[2].Address != "ada@example.com" || st.n[2].Key != n2.Key+"/email" {
+		t.Fatalf("page resolved to %+v", st.n[len(st.n)-1])
+	}
+}
