@@ -12,6 +12,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -39,6 +40,24 @@ type Config struct {
 	// slash (app.CheckPublicURL); the endpoint URLs of integrations start
 	// with it. Empty: built from each request (see endpointBase).
 	PublicURL string
+	// Now is the clock acknowledge links expire by: the one that signs
+	// them (the app's); default time.Now.
+	Now func() time.Time
+
+	// AckLinkKey verifies the acknowledge links in pages (/ack/{token});
+	// the app fills it from Store.ServerSecret("ack-links"). Empty: those
+	// routes answer 404 "acknowledge links are not configured".
+	AckLinkKey []byte
+	// SlackSigningSecret verifies every request from Slack (slash command
+	// and buttons). Empty: the Slack routes answer 404.
+	SlackSigningSecret string
+	// SlackResponseURLPrefix is where replies to Slack buttons may be
+	// posted besides https://hooks.slack.com/ (a fake Slack in tests and
+	// arqir dev). Empty: only Slack's own host.
+	SlackResponseURLPrefix string
+	// PagerDutyWebhookSecret verifies PagerDuty V3 webhooks
+	// (X-PagerDuty-Signature). Empty: the webhook route answers 404.
+	PagerDutyWebhookSecret string
 }
 
 // maxBodyBytes bounds every request body: the largest legitimate one is a
@@ -60,6 +79,11 @@ type server struct {
 	promHandler http.Handler
 
 	metricsRequireToken bool
+
+	now                    func() time.Time
+	ackLinkKey             []byte
+	slack                  *slackInbound // nil: Slack is not configured
+	pagerDutyWebhookSecret string
 }
 
 // New returns the API handler. Mount it at "/" (or at least for /api/,
@@ -78,6 +102,13 @@ func New(cfg Config) http.Handler {
 		ready:               cfg.Ready,
 		metricsRequireToken: cfg.MetricsRequireToken,
 		publicURL:           cfg.PublicURL,
+		now:                 cfg.Now,
+		ackLinkKey:          cfg.AckLinkKey,
+
+		pagerDutyWebhookSecret: cfg.PagerDutyWebhookSecret,
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	if s.logger == nil {
 		s.logger = slog.Default()
@@ -87,6 +118,9 @@ func New(cfg Config) http.Handler {
 	}
 	if s.ready == nil {
 		s.ready = cfg.Store.Ping
+	}
+	if cfg.SlackSigningSecret != "" {
+		s.slack = newSlackInbound(cfg.SlackSigningSecret, cfg.SlackResponseURLPrefix, s.logger)
 	}
 	s.metrics = newHTTPMetrics(s.registry)
 	s.registry.MustRegister(newStatsCollector(s.store, s.policies, s.logger))

@@ -55,6 +55,8 @@ func (s *server) routes() []route {
 		{"POST", "/api/v1/incidents/{id}/resolve", responder, s.handleResolve},
 		{"POST", "/api/v1/incidents/{id}/reopen", responder, s.handleReopen},
 		{"POST", "/api/v1/incidents/{id}/false-positive", responder, s.handleIncidentFalsePositive},
+		{"POST", "/api/v1/incidents/{id}/updates", responder, s.handlePostUpdate},
+		{"GET", "/api/v1/incidents/{id}/notifications", viewer, s.handleNotifications},
 
 		{"POST", "/api/v1/reports", reporter, s.handleReport},
 
@@ -117,6 +119,16 @@ func (s *server) routes() []route {
 		{"DELETE", "/api/v1/calendars/{id}", viewer, s.handleRevokeCalendar},
 		// The token in the URL is the credential: calendar apps send none.
 		{"GET", "/ical/{feed}", rolePublic, s.handleICal},
+
+		// Paging doors that carry their own proof instead of a token: Slack
+		// and PagerDuty sign every request with a shared secret (checked
+		// over the raw body before anything is parsed), and an acknowledge
+		// link's signed token is the capability its page handed out.
+		{"POST", "/api/v1/slack/commands", rolePublic, s.handleSlackCommand},
+		{"POST", "/api/v1/slack/interactions", rolePublic, s.handleSlackInteraction},
+		{"POST", "/api/v1/pagerduty/webhook", rolePublic, s.handlePagerDutyWebhook},
+		{"GET", "/ack/{token}", rolePublic, s.handleAckPage},
+		{"POST", "/ack/{token}", rolePublic, s.handleAckLink},
 	}
 }
 

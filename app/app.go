@@ -22,6 +22,7 @@ import (
 	"github.com/arqir/arqir/api"
 	"github.com/arqir/arqir/ingest"
 	"github.com/arqir/arqir/ingest/httpingest"
+	"github.com/arqir/arqir/jobs"
 	"github.com/arqir/arqir/policy"
 )
 
@@ -50,6 +51,16 @@ type Config struct {
 	// EvaluateService is the service of the evaluator integration's alerts
 	// that carry no service label; empty: none.
 	EvaluateService string
+
+	// Notify configures the providers notifications go out through
+	// (app/notify.go); empty, everything goes to the in-app log.
+	Notify NotifyConfig
+	// ManualDispatch runs no background dispatcher: tests with a fake clock
+	// call Dispatch after moving it.
+	ManualDispatch bool
+	// DispatchLease is how long a claimed notification may be sending
+	// before another dispatcher takes it over; default 30s.
+	DispatchLease time.Duration
 
 	Logger *slog.Logger     // default: JSON to stderr
 	Now    func() time.Time // the clock; default time.Now (tests pass a fake)
@@ -86,6 +97,9 @@ type App struct {
 
 	evaluator *evaluator // the built-in rule evaluator (app/evaluator.go)
 
+	dispatcher *jobs.Dispatcher // sends notifications (app/paging.go)
+	ackKey     []byte           // signs acknowledge links
+
 	listener net.Listener
 	server   *http.Server
 	stop     context.CancelFunc // ends the scheduler
@@ -118,7 +132,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 func (a *App) init(ctx context.Context) error {
 	var err error
-	if a.Policies, err = loadPolicies(ctx, a.Store); err != nil {
+	if a.Policies, err = loadPolicies(ctx, a.Store, a.cfg.PublicURL); err != nil {
 		return err
 	}
 	if a.cfg.PolicyFile != "" {
@@ -134,14 +148,20 @@ func (a *App) init(ctx context.Context) error {
 	if err := a.initEvaluator(ctx, reg); err != nil {
 		return err
 	}
+	if err := a.initPaging(ctx); err != nil {
+		return err
+	}
 	apiHandler := api.New(api.Config{
-		Store:               a.Store,
-		Policies:            a.Policies,
-		Logger:              a.cfg.Logger,
-		Registry:            reg,
-		MetricsRequireToken: a.cfg.MetricsRequireToken,
-		Ready:               a.Store.Ping,
-		PublicURL:           a.cfg.PublicURL,
+		Store:                  a.Store,
+		Policies:               a.Policies,
+		Logger:                 a.cfg.Logger,
+		Registry:               reg,
+		MetricsRequireToken:    a.cfg.MetricsRequireToken,
+		Ready:                  a.Store.Ping,
+		PublicURL:              a.cfg.PublicURL,
+		AckLinkKey:             a.ackKey,
+		SlackSigningSecret:     a.cfg.Notify.SlackSigningSecret,
+		PagerDutyWebhookSecret: a.cfg.Notify.PagerDutyWebhookSecret,
 	})
 	ingestHandler := httpingest.New(httpingest.Config{
 		Integrations: a.Store,
@@ -151,7 +171,7 @@ func (a *App) init(ctx context.Context) error {
 		Registry:     reg,
 		Now:          a.cfg.Now,
 	})
-	a.Handler = Mount(apiHandler, ingestHandler)
+	a.Handler = a.wakeOnWrite(Mount(apiHandler, ingestHandler))
 	return nil
 }
 
@@ -242,6 +262,13 @@ func (a *App) Start(ctx context.Context) error {
 		a.schedule(ctx)
 	}()
 	a.startEvaluator(ctx)
+	if !a.cfg.ManualDispatch {
+		a.stopped.Add(1)
+		go func() {
+			defer a.stopped.Done()
+			a.dispatcher.Run(ctx)
+		}()
+	}
 	a.cfg.Logger.Info("arqir serving", "url", a.URL(), "db", redactURL(a.cfg.DB), "policy_revision", a.Policies.Active().Revision, "policy_version", a.Policies.Active().Version)
 	return nil
 }
@@ -284,6 +311,8 @@ func (a *App) Sweep(ctx context.Context) (int, error) {
 	// Forget ingest request keys past arqir.IngestRequestRetention, a
 	// bounded batch per tick, so that the idempotency table stays small.
 	_, ingestErr := a.Store.SweepIngestRequests(ctx, now)
+	// A breach may have queued an escalation or a reminder.
+	a.dispatcher.Wake()
 	return n, errors.Join(err, a.sweepOnCall(ctx, now), ingestErr)
 }
 

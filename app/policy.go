@@ -16,6 +16,9 @@ import (
 // changes nothing.
 type Policies struct {
 	store arqir.Store
+	// baseURL is where people reach arqir, for links in messages when the
+	// policy names none.
+	baseURL string
 
 	mu     sync.RWMutex
 	record *arqir.PolicyRecord
@@ -26,8 +29,8 @@ var _ api.PolicyManager = (*Policies)(nil)
 
 // loadPolicies makes the stored active policy current, applying the
 // embedded default (the ARQ procedures) on a database that has none.
-func loadPolicies(ctx context.Context, store arqir.Store) (*Policies, error) {
-	m := &Policies{store: store}
+func loadPolicies(ctx context.Context, store arqir.Store, baseURL string) (*Policies, error) {
+	m := &Policies{store: store, baseURL: baseURL}
 	rec, err := store.ActivePolicy(ctx)
 	if arqir.ErrorCode(err) == arqir.ENOTFOUND {
 		d := policy.Default()
@@ -59,7 +62,12 @@ func (m *Policies) swap(rec *arqir.PolicyRecord, p *policy.Policy) {
 		return
 	}
 	m.record, m.policy = rec, p
-	m.store.SetRules(p.Rules(rec.Revision))
+	rules := p.Rules(rec.Revision)
+	if rules.Paging.BaseURL == "" {
+		rules.Paging.BaseURL = m.baseURL
+	}
+	m.store.SetRules(rules)
+	m.store.SetPlanner(planner(rules))
 	m.store.SetOnCallRules(onCallRules(p))
 }
 

@@ -46,6 +46,8 @@ usage or a request the server refused (its message is printed).`,
 		f.addIfVersionFlag(newIncidentResolveCommand(f)),
 		f.addIfVersionFlag(newIncidentReopenCommand(f)),
 		f.addIfVersionFlag(newIncidentFalsePositiveCommand(f)),
+		f.addIfVersionFlag(newIncidentUpdateCommand(f)),
+		newIncidentNotificationsCommand(f),
 	)
 	return cmd
 }

@@ -61,8 +61,11 @@ func newHarness(t *testing.T, opts ...func(*app.Config)) *harness {
 		Addr:          "127.0.0.1:0",
 		DB:            filepath.Join(t.TempDir(), "arqir.db"),
 		SweepInterval: time.Hour, // tests sweep explicitly with the fake clock
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:           h.Clock.Now,
+		// and send notifications explicitly (pager.dispatch), so that what
+		// a test sees never depends on a background goroutine's timing.
+		ManualDispatch: true,
+		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:            h.Clock.Now,
 	}
 	for _, o := range opts {
 		o(&h.cfg)

@@ -25,6 +25,9 @@
 //	oncall           schedules (O1–O3), availability (O4), handoff (O5), post_shift (O6)
 //	tools            T1–T6, with the paging, chat and war_room roles
 //	contacts         people, groups, escalation_email, war_room, incident_channel (X1)
+//	paging           who is paged step by step and who is told: chain, repeat,
+//	                 stale_after, update_grace, business_hours, stakeholders,
+//	                 mentions, base_url (not rendered; every key optional)
 //	kpis             K1–K5
 //	improvement      review (I1), drills (I2), items (I3–I6)
 //

@@ -122,6 +122,7 @@ func applyDefaults(p *Policy, w *walker) {
 		p.Communication.InitialNotification.Channel = p.Communication.Channel
 	}
 	routingDefaults(p, w)
+	pagingDefaults(p, w)
 	exprDefaults(p, w)
 	for i := range p.Oncall.Schedules {
 		s := &p.Oncall.Schedules[i]

@@ -38,6 +38,8 @@ type Policy struct {
 	Tools []Tool `yaml:"tools"`
 	// Contacts is the contacts directory and escalation groups (X1).
 	Contacts Contacts `yaml:"contacts"`
+	// Paging is who is paged, step by step, and who is told what (not rendered).
+	Paging Paging `yaml:"paging"`
 	// KPIs are the incident-response metric targets (K1–K5).
 	KPIs []KPI `yaml:"kpis"`
 	// Improvement holds the review and drill cadences and practices (I1–I6).

@@ -30,6 +30,7 @@ func (p *Policy) Rules(revision int) arqir.Rules {
 		r.Checklist[i] = checklistRule(it)
 	}
 	r.Routing = p.routingRules()
+	r.Paging = p.pagingRules()
 	return r
 }
 

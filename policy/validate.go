@@ -54,6 +54,7 @@ func validate(p *Policy, w *walker) {
 	c.oncall()
 	c.toolList()
 	c.contacts()
+	c.paging()
 	c.kpis()
 	c.improvement()
 }

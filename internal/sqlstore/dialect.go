@@ -84,3 +84,15 @@ func (d Dialect) rebind(query string) string {
 	}
 	return b.String()
 }
+
+// skipLocked is the locking clause of a SELECT that takes rows no other
+// transaction holds and skips the rest (PostgreSQL: FOR UPDATE SKIP
+// LOCKED), so that dispatchers on several replicas claim disjoint rows
+// without waiting for each other. Empty where a write transaction already
+// excludes every other writer (SQLite).
+func (d Dialect) skipLocked() string {
+	if d.RowLock == "" {
+		return ""
+	}
+	return d.RowLock + " SKIP LOCKED"
+}

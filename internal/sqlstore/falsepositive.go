@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/arqir/arqir"
@@ -65,32 +64,15 @@ func (s *Store) MarkAlertFalsePositive(ctx context.Context, id int64, reason str
 
 // changeInTx applies a change that cannot be refused to an incident inside
 // a transaction that also changes something else: the incident row is
-// locked, the events appended, the version increased, like mutate does.
+// locked, the events appended, the version increased and the planner
+// consulted, like mutate does.
 func (s *Store) changeInTx(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, now time.Time, fn func(*arqir.Incident, time.Time) []arqir.TimelineEvent) error {
 	inc, err := s.loadIncident(ctx, tx, id, true)
 	if err != nil {
 		return err
 	}
-	if now.Before(inc.UpdatedAt) {
-		now = inc.UpdatedAt // the timeline stays in order
-	}
-	version, services, deadlines := inc.Version, slices.Clone(inc.Services), slices.Clone(inc.Deadlines)
-	events := fn(inc, now)
-	if len(events) == 0 {
-		return nil
-	}
-	inc.Version, inc.UpdatedAt = version+1, now
-	normalize(inc)
-	if err := s.updateIncident(ctx, tx, inc, version); err != nil {
-		return err
-	}
-	if !slices.Equal(services, inc.Services) {
-		if err := s.replaceServices(ctx, tx, inc.ID, inc.Services); err != nil {
-			return err
-		}
-	}
-	if err := s.upsertDeadlines(ctx, tx, inc.ID, inc.Deadlines, changedDeadlines(deadlines, inc.Deadlines)); err != nil {
-		return err
-	}
-	return s.insertEvents(ctx, tx, inc.ID, events)
+	_, err = s.changeLoaded(ctx, tx, inc, now, func(inc *arqir.Incident, now time.Time) ([]arqir.TimelineEvent, error) {
+		return fn(inc, now), nil
+	})
+	return err
 }

@@ -115,7 +115,7 @@ func (s *Store) loadChildren(ctx context.Context, x querier, incs []*arqir.Incid
 		return fmt.Errorf("read services: %w", err)
 	}
 
-	rows, err = x.QueryContext(ctx, s.d.rebind(`SELECT incident_id, kind, due_at, met_at, breached_at, cancelled_at FROM deadlines
+	rows, err = x.QueryContext(ctx, s.d.rebind(`SELECT incident_id, kind, due_at, met_at, breached_at, cancelled_at, step FROM deadlines
 		WHERE incident_id IN `+in+` ORDER BY incident_id, seq`), ids...)
 	if err != nil {
 		return fmt.Errorf("read deadlines: %w", err)
@@ -129,7 +129,7 @@ func (s *Store) loadChildren(ctx context.Context, x querier, incs []*arqir.Incid
 			met, breached sql.NullInt64
 			cancelled     sql.NullInt64
 		)
-		if err := rows.Scan(&id, &d.Kind, &due, &met, &breached, &cancelled); err != nil {
+		if err := rows.Scan(&id, &d.Kind, &due, &met, &breached, &cancelled, &d.Step); err != nil {
 			return fmt.Errorf("read deadlines: %w", err)
 		}
 		d.DueAt, d.MetAt, d.BreachedAt = fromMicros(due), fromNullMicros(met), fromNullMicros(breached)

@@ -18,12 +18,13 @@ func (s *Store) Declare(ctx context.Context, d arqir.Declaration, a arqir.Actor)
 	}
 	// The caller's times are stored to the microsecond like the clock's.
 	d.DetectedAt, d.ImpactStartedAt = storablePtr(d.DetectedAt), storablePtr(d.ImpactStartedAt)
-	inc, events, err := arqir.NewIncident(d, rules, a, s.clock())
+	now := s.clock()
+	inc, events, err := arqir.NewIncident(d, rules, a, now)
 	if err != nil {
 		return nil, fmt.Errorf("declare: %w", err)
 	}
 	normalize(inc)
-	if err := s.inTx(ctx, nil, func(tx *sql.Tx) error { return s.insertIncident(ctx, tx, inc, events) }); err != nil {
+	if err := s.inTx(ctx, nil, func(tx *sql.Tx) error { return s.insertIncident(ctx, tx, inc, events, now) }); err != nil {
 		return nil, fmt.Errorf("declare %q: %w", inc.Title, err)
 	}
 	return inc, nil
@@ -122,6 +123,22 @@ func (s *Store) Reopen(ctx context.Context, id arqir.IncidentID, reason string, 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reopen %s: %w", id, err)
+	}
+	return inc, nil
+}
+
+// PostUpdate records a structured status update (C2): it meets the pending
+// update deadlines and arms the next one under the installed rules.
+func (s *Store) PostUpdate(ctx context.Context, id arqir.IncidentID, u arqir.StatusUpdate, c arqir.Change) (*arqir.Incident, error) {
+	rules, err := s.currentRules()
+	if err != nil {
+		return nil, fmt.Errorf("post an update to %s: %w", id, err)
+	}
+	inc, err := s.mutate(ctx, id, c, s.clock(), func(inc *arqir.Incident, now time.Time) ([]arqir.TimelineEvent, error) {
+		return inc.PostUpdate(rules, u, c.Actor, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("post an update to %s: %w", id, err)
 	}
 	return inc, nil
 }

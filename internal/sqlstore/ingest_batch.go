@@ -21,6 +21,9 @@ type batch struct {
 	tx    *sql.Tx
 	now   time.Time
 	rules arqir.Rules
+	// planner is the planner installed when the batch began; nil plans
+	// nothing and costs nothing.
+	planner arqir.Planner
 
 	integrations map[int64]*arqir.Integration   // nil value: unknown
 	keys         map[requestKey]*keyEntry       // request keys seen, stored or earlier in the batch
@@ -85,6 +88,11 @@ type incState struct {
 	events                []pendingEvent // to append to its timeline
 	changed               bool           // stored and has new events
 	saved                 int
+
+	// before is the incident as the batch first read it, for the planner;
+	// nil for a new incident, or when no planner is installed.
+	before *arqir.Incident
+	plan   planned // what the planner decided, once the batch is written
 }
 
 // pendingEvent is a timeline event waiting for the write; alert names the
@@ -130,7 +138,7 @@ func (s *Store) applyCalls(ctx context.Context, tx *sql.Tx, calls []*ingestCall)
 		}
 	}
 	b := &batch{
-		s: s, ctx: ctx, tx: tx, now: s.clock(), rules: rules,
+		s: s, ctx: ctx, tx: tx, now: s.clock(), rules: rules, planner: s.currentPlanner(),
 		integrations: map[int64]*arqir.Integration{}, keys: map[requestKey]*keyEntry{},
 		alerts: map[alertKey]*alertState{}, groups: map[string]*groupState{},
 		incidents: map[arqir.IncidentID]*incState{}, decisions: map[eventRef]routing.Decision{},

@@ -188,6 +188,9 @@ func (b *batch) loadIncidents(ids []arqir.IncidentID) error {
 			inc: inc, stored: true, readVersion: inc.Version,
 			services: slices.Clone(inc.Services), deadlines: slices.Clone(inc.Deadlines),
 		}
+		if b.planner != nil {
+			is.before = cloneIncident(inc)
+		}
 		b.incidents[inc.ID] = is
 		b.loadedIncs = append(b.loadedIncs, is)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/arqir/arqir"
 )
@@ -26,6 +27,9 @@ func (b *batch) write(outs []outcome, calls []*ingestCall) error {
 	if err := b.updateIncidents(); err != nil {
 		return err
 	}
+	if err := b.writePlans(); err != nil {
+		return err
+	}
 	if err := b.writeAlerts(); err != nil {
 		return err
 	}
@@ -42,7 +46,8 @@ func (b *batch) write(outs []outcome, calls []*ingestCall) error {
 }
 
 // insertIncidents inserts the new incidents one by one (each needs its
-// generated ID back), and their services in one statement.
+// generated ID back), asks the planner about each once it has its ID, and
+// inserts their services in one statement.
 func (b *batch) insertIncidents() error {
 	var services []any
 	for _, is := range b.newIncs {
@@ -59,6 +64,13 @@ func (b *batch) insertIncidents() error {
 		if err := st.queryRow(b.ctx, vals...).Scan(&inc.ID); err != nil {
 			return fmt.Errorf("insert incident %q: %w", inc.Title, err)
 		}
+		if b.planner != nil {
+			plan, err := b.s.planNew(b.ctx, b.tx, b.planner, inc, vals, is.timeline(), b.now)
+			if err != nil {
+				return err
+			}
+			b.setPlan(is, plan, b.now)
+		}
 		if err := b.s.upsertDeadlines(b.ctx, b.tx, inc.ID, inc.Deadlines, allIndexes(len(inc.Deadlines))); err != nil {
 			return err
 		}
@@ -69,8 +81,57 @@ func (b *batch) insertIncidents() error {
 	return b.insertRows("INSERT INTO incident_services (incident_id, service, position) VALUES ", 3, services, "")
 }
 
+// timeline returns the events the batch queued for the incident.
+func (is *incState) timeline() []arqir.TimelineEvent {
+	out := make([]arqir.TimelineEvent, len(is.events))
+	for i, pe := range is.events {
+		out[i] = pe.ev
+	}
+	return out
+}
+
+// setPlan keeps an incident's plan and queues its events.
+func (b *batch) setPlan(is *incState, plan arqir.Plan, now time.Time) {
+	is.plan = planned{inc: is.inc, plan: plan, now: now}
+	for _, e := range plan.Events {
+		is.events = append(is.events, pendingEvent{ev: e})
+	}
+}
+
+// writePlans queues the notifications the planner decided for every
+// incident the batch changed, in one statement, and the events saying so.
+func (b *batch) writePlans() error {
+	if b.planner == nil {
+		return nil
+	}
+	var ps []planned
+	var owners []*incState
+	for _, list := range [][]*incState{b.newIncs, b.touchedIncs} {
+		for _, is := range list {
+			if len(is.plan.plan.Notify) > 0 || len(is.plan.plan.Cancel) > 0 {
+				ps = append(ps, is.plan)
+				owners = append(owners, is)
+			}
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	events, err := b.s.applyPlans(b.ctx, b.tx, ps)
+	if err != nil {
+		return err
+	}
+	for i, is := range owners {
+		for _, e := range events[i] {
+			is.events = append(is.events, pendingEvent{ev: e})
+		}
+	}
+	return nil
+}
+
 // updateIncidents writes the stored incidents that changed: one version
-// more, and their services and deadlines where those changed.
+// more, what the planner decides (before the write: it may add deadlines),
+// and their services and deadlines where those changed.
 func (b *batch) updateIncidents() error {
 	for _, is := range b.touchedIncs {
 		inc := is.inc
@@ -79,6 +140,9 @@ func (b *batch) updateIncidents() error {
 			if e.ev.At.After(inc.UpdatedAt) {
 				inc.UpdatedAt = e.ev.At
 			}
+		}
+		if b.planner != nil {
+			b.setPlan(is, planChange(b.planner, is.before, inc, is.timeline(), inc.UpdatedAt), inc.UpdatedAt)
 		}
 		normalize(inc)
 		if err := b.s.updateIncident(b.ctx, b.tx, inc, is.readVersion); err != nil {

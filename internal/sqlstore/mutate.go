@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -30,36 +31,8 @@ func (s *Store) mutate(ctx context.Context, id arqir.IncidentID, c arqir.Change,
 		if c.ExpectedVersion != 0 && c.ExpectedVersion != inc.Version {
 			return staleVersion(id, c.ExpectedVersion, inc.Version)
 		}
-		// A change decided on an older "now" (a sweep that waited for this
-		// row lock, a replica whose clock lags) must not go back in time:
-		// the timeline stays in order and updated_at never decreases.
-		if now.Before(inc.UpdatedAt) {
-			now = inc.UpdatedAt
-		}
-		version := inc.Version
-		services, deadlines := slices.Clone(inc.Services), slices.Clone(inc.Deadlines)
-		events, err := fn(inc, now)
-		if err != nil {
-			return err
-		}
-		normalize(inc)
-		out = inc
-		if len(events) == 0 {
-			return nil
-		}
-		inc.Version, inc.UpdatedAt = version+1, now
-		if err := s.updateIncident(ctx, tx, inc, version); err != nil {
-			return err
-		}
-		if !slices.Equal(services, inc.Services) {
-			if err := s.replaceServices(ctx, tx, inc.ID, inc.Services); err != nil {
-				return err
-			}
-		}
-		if err := s.upsertDeadlines(ctx, tx, inc.ID, inc.Deadlines, changedDeadlines(deadlines, inc.Deadlines)); err != nil {
-			return err
-		}
-		return s.insertEvents(ctx, tx, inc.ID, events)
+		out, err = s.changeLoaded(ctx, tx, inc, now, fn)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -67,13 +40,86 @@ func (s *Store) mutate(ctx context.Context, id arqir.IncidentID, c arqir.Change,
 	return out, nil
 }
 
+// changeLoaded applies a transition to an incident loaded with its row
+// locked in tx, and writes what it changed: the row, services, deadlines,
+// the notifications the planner decides and the timeline, together.
+func (s *Store) changeLoaded(ctx context.Context, tx *sql.Tx, inc *arqir.Incident, now time.Time, fn transition) (*arqir.Incident, error) {
+	// A change decided on an older "now" (a sweep that waited for this
+	// row lock, a replica whose clock lags) must not go back in time:
+	// the timeline stays in order and updated_at never decreases.
+	if now.Before(inc.UpdatedAt) {
+		now = inc.UpdatedAt
+	}
+	p := s.currentPlanner()
+	read := readIncident(inc, p != nil)
+	events, err := fn(inc, now)
+	if err != nil {
+		return nil, err
+	}
+	normalize(inc)
+	if len(events) == 0 {
+		return inc, nil
+	}
+	inc.Version, inc.UpdatedAt = read.version+1, now
+	plan := planChange(p, read.before, inc, events, now)
+	events = append(events, plan.Events...)
+	normalize(inc)
+	if err := s.updateIncident(ctx, tx, inc, read.version); err != nil {
+		return nil, err
+	}
+	if !slices.Equal(read.services, inc.Services) {
+		if err := s.replaceServices(ctx, tx, inc.ID, inc.Services); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.upsertDeadlines(ctx, tx, inc.ID, inc.Deadlines, changedDeadlines(read.deadlines, inc.Deadlines)); err != nil {
+		return nil, err
+	}
+	queued, err := s.applyPlans(ctx, tx, []planned{{inc: inc, plan: plan, now: now}})
+	if err != nil {
+		return nil, err
+	}
+	return inc, s.insertEvents(ctx, tx, inc.ID, append(events, queued[0]...))
+}
+
+// readState is an incident as a change read it: what to compare the
+// result with to write only what changed, and, when a planner is
+// installed, a full copy for it to compare with.
+type readState struct {
+	version   int
+	services  []string
+	deadlines []arqir.Deadline
+	before    *arqir.Incident
+}
+
+func readIncident(inc *arqir.Incident, full bool) readState {
+	r := readState{version: inc.Version, services: slices.Clone(inc.Services), deadlines: slices.Clone(inc.Deadlines)}
+	if full {
+		r.before = cloneIncident(inc)
+	}
+	return r
+}
+
+// cloneIncident copies an incident deeply enough that the life-cycle
+// transitions, which change lists and maps in place, leave the copy alone.
+func cloneIncident(inc *arqir.Incident) *arqir.Incident {
+	c := *inc
+	c.Services = slices.Clone(inc.Services)
+	c.Responders = slices.Clone(inc.Responders)
+	c.Checklist = slices.Clone(inc.Checklist)
+	c.Deadlines = slices.Clone(inc.Deadlines)
+	c.Refs = maps.Clone(inc.Refs)
+	return &c
+}
+
 func staleVersion(id arqir.IncidentID, expected, current int) error {
 	return arqir.Errorf(arqir.ECONFLICT, "%s changed since version %d (it is now version %d): reload it and apply your change again", id, expected, current)
 }
 
-// insertIncident stores a new incident with its services, deadlines and
-// events, and sets its ID.
-func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incident, events []arqir.TimelineEvent) error {
+// insertIncident stores a new incident with its services, deadlines,
+// planned notifications and events, and sets its ID. The row goes first:
+// the planner sees the incident with the ID it is known by.
+func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incident, events []arqir.TimelineEvent, now time.Time) error {
 	vals, err := incidentValues(inc)
 	if err != nil {
 		return err
@@ -81,13 +127,22 @@ func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incid
 	if err := tx.QueryRowContext(ctx, s.q(insertIncidentSQL), vals...).Scan(&inc.ID); err != nil {
 		return fmt.Errorf("insert incident: %w", err)
 	}
+	plan, err := s.planNew(ctx, tx, s.currentPlanner(), inc, vals, events, now)
+	if err != nil {
+		return err
+	}
+	events = append(events, plan.Events...)
 	if err := s.replaceServices(ctx, tx, inc.ID, inc.Services); err != nil {
 		return err
 	}
 	if err := s.upsertDeadlines(ctx, tx, inc.ID, inc.Deadlines, allIndexes(len(inc.Deadlines))); err != nil {
 		return err
 	}
-	return s.insertEvents(ctx, tx, inc.ID, events)
+	queued, err := s.applyPlans(ctx, tx, []planned{{inc: inc, plan: plan, now: now}})
+	if err != nil {
+		return err
+	}
+	return s.insertEvents(ctx, tx, inc.ID, append(events, queued[0]...))
 }
 
 // updateIncident writes the incident row if it still has the version it was
@@ -140,22 +195,34 @@ func (s *Store) replaceServices(ctx context.Context, tx *sql.Tx, id arqir.Incide
 }
 
 // upsertDeadlines writes the deadlines at the given positions of the
-// incident's list; the position (seq) identifies a deadline, since an
-// incident can have several of a kind (one per reopening).
+// incident's list, in one statement per power-of-two run of rows; the
+// position (seq) identifies a deadline, since an incident can have several
+// of a kind (one per reopening, one per paging step).
 func (s *Store) upsertDeadlines(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, all []arqir.Deadline, seqs []int) error {
-	for _, seq := range seqs {
-		d := all[seq]
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO deadlines (incident_id, seq, kind, due_at, met_at, breached_at, cancelled_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (incident_id, seq) DO UPDATE
-			SET due_at = excluded.due_at, met_at = excluded.met_at, breached_at = excluded.breached_at, cancelled_at = excluded.cancelled_at`),
-			id, seq, d.Kind, micros(d.DueAt), nullMicros(d.MetAt), nullMicros(d.BreachedAt), nullMicros(d.CancelledAt))
-		if err != nil {
-			return fmt.Errorf("write the %s deadline: %w", d.Kind, err)
+	const cols = 8
+	return chunks(len(seqs), func(off, n int) error {
+		args := make([]any, 0, n*cols)
+		for _, seq := range seqs[off : off+n] {
+			d := all[seq]
+			args = append(args, id, seq, d.Kind, micros(d.DueAt), nullMicros(d.MetAt), nullMicros(d.BreachedAt), nullMicros(d.CancelledAt), d.Step)
 		}
-	}
-	return nil
+		st, err := s.stmt(ctx, tx, upsertDeadlinesHead+valuesList(n, cols)+upsertDeadlinesTail)
+		if err == nil {
+			_, err = st.exec(ctx, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("write the deadlines of %s: %w", id, err)
+		}
+		return nil
+	})
 }
+
+const (
+	upsertDeadlinesHead = "INSERT INTO deadlines (incident_id, seq, kind, due_at, met_at, breached_at, cancelled_at, step) VALUES "
+	upsertDeadlinesTail = ` ON CONFLICT (incident_id, seq) DO UPDATE
+		SET due_at = excluded.due_at, met_at = excluded.met_at, breached_at = excluded.breached_at,
+		cancelled_at = excluded.cancelled_at, step = excluded.step`
+)
 
 // changedDeadlines returns the positions of the deadlines of after that are
 // new or differ from before. The life cycle only appends deadlines.
@@ -178,7 +245,7 @@ func allIndexes(n int) []int {
 }
 
 func sameDeadline(a, b arqir.Deadline) bool {
-	return a.Kind == b.Kind && a.DueAt.Equal(b.DueAt) && sameTime(a.MetAt, b.MetAt) &&
+	return a.Kind == b.Kind && a.Step == b.Step && a.DueAt.Equal(b.DueAt) && sameTime(a.MetAt, b.MetAt) &&
 		sameTime(a.BreachedAt, b.BreachedAt) && sameTime(a.CancelledAt, b.CancelledAt)
 }
 
@@ -189,28 +256,42 @@ func sameTime(a, b *time.Time) bool {
 	return a.Equal(*b)
 }
 
-// insertEvents appends events to the incident's timeline in one statement,
-// in order. It is the only statement that writes timeline_events: the
-// timeline is append-only.
+// insertEvents appends events to the incident's timeline, in order. With
+// the batch's writeEvents it is the only code that writes timeline_events:
+// the timeline is append-only.
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, events []arqir.TimelineEvent) error {
-	if len(events) == 0 {
-		return nil
-	}
-	query := "INSERT INTO timeline_events (incident_id, at, kind, actor, source, message, data) VALUES "
-	args := make([]any, 0, 7*len(events))
+	list := make([]incidentEvent, len(events))
 	for i, e := range events {
-		data, err := encodeData(e.Data)
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			query += ", "
-		}
-		query += "(?, ?, ?, ?, ?, ?, ?)"
-		args = append(args, id, micros(storable(e.At)), e.Kind, e.Actor, string(e.Source), e.Message, data)
+		list[i] = incidentEvent{id, e}
 	}
-	if _, err := tx.ExecContext(ctx, s.d.rebind(query), args...); err != nil {
-		return fmt.Errorf("append timeline events: %w", err)
+	return s.insertIncidentEvents(ctx, tx, list)
+}
+
+// incidentEvent is a timeline event of an incident.
+type incidentEvent struct {
+	id arqir.IncidentID
+	ev arqir.TimelineEvent
+}
+
+// insertIncidentEvents appends events, of any incidents, in order, in one
+// statement (one per maxChunk events).
+func (s *Store) insertIncidentEvents(ctx context.Context, tx *sql.Tx, events []incidentEvent) error {
+	const cols = 7
+	for chunk := range slices.Chunk(events, maxChunk) {
+		args := make([]any, 0, cols*len(chunk))
+		for _, x := range chunk {
+			e := x.ev
+			data, err := encodeData(e.Data)
+			if err != nil {
+				return err
+			}
+			args = append(args, x.id, micros(storable(e.At)), e.Kind, e.Actor, string(e.Source), e.Message, data)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(insertEventsHead+valuesList(len(chunk), cols)), args...); err != nil {
+			return fmt.Errorf("append timeline events: %w", err)
+		}
 	}
 	return nil
 }
+
+const insertEventsHead = "INSERT INTO timeline_events (incident_id, at, kind, actor, source, message, data) VALUES "

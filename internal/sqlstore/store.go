@@ -30,6 +30,10 @@ type Store struct {
 	// oncall is the on-call part of the active policy (oncall_rules.go).
 	oncall atomic.Pointer[arqir.OnCallRules]
 
+	// planner decides the notifications of every incident change
+	// (notifications_plan.go); nil plans nothing.
+	planner atomic.Pointer[plannerBox]
+
 	// writer is a one-slot semaphore held by a write transaction when the
 	// dialect serialises writes (see Dialect.SerializeWrites).
 	writer chan struct{}

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/escalate"
+	"github.com/arqir/arqir/jobs"
+)
+
+// ackLinkLife is how long the acknowledge link in a page works: long enough
+// for a page read late, short enough that an old e-mail is not a key forever.
+const ackLinkLife = 24 * time.Hour
+
+// initPaging builds the notifier registry and the dispatcher; the planner is
+// installed with each policy (Policies.swap).
+func (a *App) initPaging(ctx context.Context) error {
+	reg, err := a.cfg.Notify.registry()
+	if err != nil {
+		return err
+	}
+	if a.ackKey, err = a.Store.ServerSecret(ctx, "ack-links"); err != nil {
+		return err
+	}
+	a.dispatcher = jobs.New(jobs.Config{
+		Store:    a.Store,
+		Registry: reg,
+		Resolve:  escalate.Resolve,
+		Now:      a.cfg.Now,
+		Logger:   a.cfg.Logger,
+		Limits:   a.cfg.Notify.limits(),
+		AckLink:  a.ackLink,
+		Lease:    a.cfg.DispatchLease,
+	})
+	return nil
+}
+
+// ackLink is the one-click acknowledge link of a page (api serves /ack/).
+func (a *App) ackLink(n *arqir.Notification) string {
+	base := a.cfg.PublicURL
+	if base == "" {
+		base = a.URL()
+	}
+	if base == "" {
+		return ""
+	}
+	return base + "/ack/" + arqir.SignAckLink(a.ackKey, n.IncidentID, n.ID, a.cfg.Now().Add(ackLinkLife))
+}
+
+// Dispatch sends every notification due at the clock's now and returns how
+// many it handled: what tests with a fake clock call after moving it.
+func (a *App) Dispatch(ctx context.Context) (int, error) { return a.dispatcher.Drain(ctx) }
+
+// wakeOnWrite wakes the dispatcher after every request that may have
+// queued a notification, so the first page leaves milliseconds after the
+// alert that caused it is committed instead of at the next poll.
+func (a *App) wakeOnWrite(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && a.dispatcher != nil {
+			a.dispatcher.Wake()
+		}
+	})
+}
+
+// planner returns the planner for a policy's rules.
+func planner(r arqir.Rules) arqir.Planner { return escalate.New(r.Paging) }
