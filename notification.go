@@ -216,7 +216,12 @@ type Plan struct {
 	Notify []NotificationIntent
 	// Cancel lists purposes whose queued notifications of this incident are
 	// cancelled with CancelReason (e.g. pages once someone acknowledged).
-	Cancel       []string
+	Cancel []string
+	// CancelLater lists purposes whose queued notifications are cancelled
+	// only when they are not due yet (NotBefore after now): an executive
+	// told "at once" still hears of a SEV1 acknowledged a millisecond
+	// later, one told "after 10 minutes unless acknowledged" does not.
+	CancelLater  []string
 	CancelReason string
 	// Events are extra timeline events (e.g. "escalated to step 2").
 	Events []TimelineEvent

@@ -2,8 +2,13 @@ package e2e
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -74,6 +79,7 @@ type outbound struct {
 	Thread bool   // a Slack thread reply
 	Update bool   // a Slack chat.update
 	Action string // PagerDuty event_action
+	id     string // vendor/position: stable while later messages arrive
 }
 
 func (o outbound) String() string {
@@ -90,21 +96,20 @@ func firstLine(s string) string {
 // ledger is every outbound message of a test; each must be expected, and
 // the test fails at its end on any that was not (goalert's smoke harness).
 type ledger struct {
-	t        *testing.T
-	v        *vendors
-	mu       sync.Mutex
-	consumed map[string]int // vendor → how many of its messages were taken, in order seen
-	taken    map[int]bool
+	t     *testing.T
+	v     *vendors
+	mu    sync.Mutex
+	taken map[string]bool // vendor/position among that vendor's messages
 }
 
 func newLedger(t *testing.T, v *vendors) *ledger {
-	l := &ledger{t: t, v: v, taken: map[int]bool{}}
+	l := &ledger{t: t, v: v, taken: map[string]bool{}}
 	t.Cleanup(func() {
 		if t.Failed() {
 			return
 		}
-		for i, o := range l.all() {
-			if !l.taken[i] {
+		for _, o := range l.all() {
+			if !l.taken[o.id] {
 				t.Errorf("unexpected outbound message: %s", o)
 			}
 		}
@@ -132,8 +137,16 @@ func (l *ledger) all() []outbound {
 		out = append(out, outbound{Vendor: "email", To: strings.Join(m.To, ","), Text: m.Subject + "\n" + m.Body})
 	}
 	for _, d := range l.v.Webhook.Received() {
-		b, _ := json.Marshal(d.Payload)
-		out = append(out, outbound{Vendor: "sms", To: d.IdempotencyKey, Text: string(b)})
+		text := ""
+		if m, ok := d.Payload["message"].(map[string]any); ok {
+			text, _ = m["text"].(string)
+		}
+		out = append(out, outbound{Vendor: "sms", To: d.IdempotencyKey, Text: text})
+	}
+	seen := map[string]int{}
+	for i := range out {
+		out[i].id = fmt.Sprintf("%s/%d", out[i].Vendor, seen[out[i].Vendor])
+		seen[out[i].Vendor]++
 	}
 	return out
 }
@@ -145,15 +158,15 @@ func (l *ledger) expect(vendor string, match func(o outbound) bool, what string)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	all := l.all()
-	for i, o := range all {
-		if !l.taken[i] && o.Vendor == vendor && match(o) {
-			l.taken[i] = true
+	for _, o := range all {
+		if !l.taken[o.id] && o.Vendor == vendor && match(o) {
+			l.taken[o.id] = true
 			return o
 		}
 	}
 	var open []string
-	for i, o := range all {
-		if !l.taken[i] {
+	for _, o := range all {
+		if !l.taken[o.id] {
 			open = append(open, o.String())
 		}
 	}
@@ -164,8 +177,8 @@ func (l *ledger) expect(vendor string, match func(o outbound) bool, what string)
 // none fails when any message is not yet taken.
 func (l *ledger) none(when string) {
 	l.t.Helper()
-	for i, o := range l.all() {
-		if !l.taken[i] {
+	for _, o := range l.all() {
+		if !l.taken[o.id] {
 			l.t.Fatalf("%s: unexpected outbound message: %s", when, o)
 		}
 	}
@@ -265,4 +278,31 @@ func (p *pager) hasEvent(id arqir.IncidentID, kind, text string) bool {
 		}
 	}
 	return false
+}
+
+// fakeSlackMember is ada's Slack member ID in the fake workspace.
+const fakeSlackMember = fakeslack.Member
+
+// slackButton presses a button of the incident's Slack message as the
+// member: a block_actions interaction signed like Slack signs it.
+func (p *pager) slackButton(actionID, value, member string) answer {
+	p.t.Helper()
+	payload, err := json.Marshal(map[string]any{
+		"type":       "block_actions",
+		"user":       map[string]string{"id": member, "username": "ada", "name": "ada"},
+		"team":       map[string]string{"id": "T000"},
+		"channel":    map[string]string{"id": fakeslack.IncidentsChannelID, "name": "incidents"},
+		"actions":    []map[string]string{{"action_id": actionID, "block_id": "arqir_actions", "value": value, "type": "button"}},
+		"trigger_id": "1.2.3",
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	body := "payload=" + url.QueryEscape(string(payload))
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(slackSigning))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	sig := "v0=" + hex.EncodeToString(mac.Sum(nil))
+	return p.send("POST", "/api/v1/slack/interactions", body, "Content-Type", "application/x-www-form-urlencoded",
+		"X-Slack-Request-Timestamp", ts, "X-Slack-Signature", sig)
 }

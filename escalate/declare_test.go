@@ -164,8 +164,8 @@ func TestS1_DelayedEscalationTargetWaitsItsDelay(t *testing.T) {
 		t.Errorf("delayed escalation not before %s, want 10 minutes after declaration", n.NotBefore)
 	}
 	// Acknowledged, the delayed one is cancelled with the pages.
-	if p := h.ack(tuesday10.Add(time.Minute)); !slices.Contains(p.Cancel, arqir.PurposeEscalation) {
-		t.Errorf("ack cancels %v, want escalations too", p.Cancel)
+	if p := h.ack(tuesday10.Add(time.Minute)); !slices.Contains(p.CancelLater, arqir.PurposeEscalation) {
+		t.Errorf("ack cancels later %v, want escalations not yet due", p.CancelLater)
 	}
 }
 

@@ -37,7 +37,8 @@ func (b *build) reopened() {
 // 5) and tells the channel and the paging tool who took the incident.
 func (b *build) acknowledged() {
 	by := b.inc.AcknowledgedBy
-	b.cancel("acknowledged by "+by, arqir.PurposePage, arqir.PurposeEscalation)
+	b.cancel("acknowledged by "+by, arqir.PurposePage)
+	b.cancelLater("acknowledged by "+by, arqir.PurposeEscalation)
 	b.sync = true
 	b.pagingTool(arqir.EventActionAcknowledge)
 	after := b.inc.AcknowledgedAt.Sub(b.started()).Round(time.Second)
@@ -66,7 +67,8 @@ func (b *build) resolved(events []arqir.TimelineEvent) {
 			by = ev.Actor
 		}
 	}
-	b.cancel("resolved by "+by, arqir.PurposePage, arqir.PurposeEscalation, arqir.PurposeUpdateReminder)
+	b.cancel("resolved by "+by, arqir.PurposePage, arqir.PurposeUpdateReminder)
+	b.cancelLater("resolved by "+by, arqir.PurposeEscalation)
 	m := resolutionMessage(b.inc, b.r)
 	b.toChannel(arqir.PurposeResolution, b.key(arqir.PurposeResolution, b.life), m)
 	b.sync = true

@@ -16,8 +16,8 @@ func TestR1_AcknowledgeStopsPagesAndTellsChannelAndPagerDuty(t *testing.T) {
 	h := newHarness(t, arq())
 	h.declare(arqir.Declaration{Severity: "SEV1"}, tuesday10)
 	p := h.ack(tuesday10.Add(90 * time.Second))
-	if !slices.Equal(p.Cancel, []string{arqir.PurposePage, arqir.PurposeEscalation}) || p.CancelReason != "acknowledged by ada" {
-		t.Errorf("cancel %v: %q", p.Cancel, p.CancelReason)
+	if !slices.Equal(p.Cancel, []string{arqir.PurposePage}) || !slices.Equal(p.CancelLater, []string{arqir.PurposeEscalation}) || p.CancelReason != "acknowledged by ada" {
+		t.Errorf("cancel %v, later %v: %q", p.Cancel, p.CancelLater, p.CancelReason)
 	}
 	main := one(t, p, arqir.PurposeStatusSync, func(n arqir.NotificationIntent) bool { return toSlack(n) && inPlace(n) })
 	if main.Message.Field("Acknowledged by") != "ada at 2024-03-12T14:01:30Z" || main.Message.Headline != "SEV1 declared: Checkout down" || !main.Message.Actions {
@@ -132,8 +132,8 @@ func TestC3_ResolutionNoticeImmediately(t *testing.T) {
 	h.declare(arqir.Declaration{Severity: "SEV1", ImpactStartedAt: &impact}, tuesday10)
 	h.ack(tuesday10.Add(time.Minute))
 	p := h.resolve(tuesday10.Add(33*time.Minute + 20*time.Second))
-	if !slices.Equal(p.Cancel, []string{arqir.PurposePage, arqir.PurposeEscalation, arqir.PurposeUpdateReminder}) || p.CancelReason != "resolved by ada" {
-		t.Errorf("cancel %v: %q", p.Cancel, p.CancelReason)
+	if !slices.Equal(p.Cancel, []string{arqir.PurposePage, arqir.PurposeUpdateReminder}) || !slices.Equal(p.CancelLater, []string{arqir.PurposeEscalation}) || p.CancelReason != "resolved by ada" {
+		t.Errorf("cancel %v, later %v: %q", p.Cancel, p.CancelLater, p.CancelReason)
 	}
 	n := one(t, p, arqir.PurposeResolution, nil)
 	if n.Key != "INC-7/resolution/1" || n.Channel != arqir.ChannelSlackChannel || n.Message.InThread || n.Message.UpdateInPlace {

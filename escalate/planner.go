@@ -187,6 +187,20 @@ func (b *build) cancel(reason string, purposes ...string) {
 	}
 }
 
+// cancelLater asks the store to cancel the queued notifications of the
+// purposes that are not due yet: those due now were meant to go out whatever
+// happens next (an executive told at once of a SEV1).
+func (b *build) cancelLater(reason string, purposes ...string) {
+	for _, p := range purposes {
+		if !slices.Contains(b.plan.CancelLater, p) {
+			b.plan.CancelLater = append(b.plan.CancelLater, p)
+		}
+	}
+	if b.plan.CancelReason == "" {
+		b.plan.CancelReason = reason
+	}
+}
+
 // record puts an event of the paging chain on the timeline, once per plan.
 func (b *build) record(msg string, data map[string]string) {
 	for _, ev := range b.plan.Events {

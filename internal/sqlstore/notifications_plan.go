@@ -111,8 +111,8 @@ func (s *Store) applyPlans(ctx context.Context, tx *sql.Tx, ps []planned) ([][]a
 		stale = s.staleAfter()
 	)
 	for i, p := range ps {
-		if len(p.plan.Cancel) > 0 {
-			ev, err := s.cancelQueued(ctx, tx, p.inc.ID, p.plan.Cancel, p.plan.CancelReason, p.now)
+		if len(p.plan.Cancel) > 0 || len(p.plan.CancelLater) > 0 {
+			ev, err := s.cancelQueued(ctx, tx, p.inc.ID, p.plan.Cancel, p.plan.CancelLater, p.plan.CancelReason, p.now)
 			if err != nil {
 				return nil, err
 			}
@@ -270,23 +270,37 @@ const (
 // instant is skipped, not waited for: that claim commits first and turns it
 // into a send begun before this change, and waiting could deadlock with the
 // claim, which appends to this incident's timeline.
-func (s *Store) cancelQueued(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, purposes []string, reason string, now time.Time) ([]arqir.TimelineEvent, error) {
+func (s *Store) cancelQueued(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, purposes, later []string, reason string, now time.Time) ([]arqir.TimelineEvent, error) {
 	if reason == "" {
 		reason = "no longer needed"
 	}
-	args := []any{string(arqir.NotificationCancelled), reason, micros(now), id, string(arqir.NotificationQueued)}
-	for _, p := range purposes {
-		args = append(args, p)
+	var n int64
+	for _, set := range []struct {
+		purposes []string
+		cond     string
+	}{{purposes, ""}, {later, " AND not_before > ?"}} {
+		if len(set.purposes) == 0 {
+			continue
+		}
+		args := []any{string(arqir.NotificationCancelled), reason, micros(now), id, string(arqir.NotificationQueued)}
+		for _, p := range set.purposes {
+			args = append(args, p)
+		}
+		if set.cond != "" {
+			args = append(args, micros(now))
+		}
+		res, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE notifications SET state = ?, reason = ?, claimed_until = NULL, updated_at = ?
+		WHERE id IN (SELECT id FROM notifications WHERE incident_id = ? AND state = ? AND purpose IN (`+placeholders(len(set.purposes))+`)`+set.cond+s.d.skipLocked()+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("cancel the queued notifications of %s: %w", id, err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("cancel the queued notifications of %s: %w", id, err)
+		}
+		n += k
 	}
-	res, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE notifications SET state = ?, reason = ?, claimed_until = NULL, updated_at = ?
-		WHERE id IN (SELECT id FROM notifications WHERE incident_id = ? AND state = ? AND purpose IN (`+placeholders(len(purposes))+`)`+s.d.skipLocked()+`)`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("cancel the queued notifications of %s: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return nil, fmt.Errorf("cancel the queued notifications of %s: %w", id, err)
-	}
+	purposes = append(slices.Clone(purposes), later...)
 	if n == 0 {
 		return nil, nil
 	}
