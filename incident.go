@@ -376,7 +376,12 @@ type IncidentService interface {
 // IncidentStats are the numbers /metrics reports.
 type IncidentStats struct {
 	OpenBySeverity map[string]int
-	BreachesTotal  int
+	// BreachesTotal counts breaches of deadlines of every kind.
+	BreachesTotal int
+	// BreachesByKind splits BreachesTotal by deadline kind (DeadlineResponse,
+	// DeadlinePageAck, …): a page_ack breach is the chain escalating as
+	// designed, a response breach is a missed target people alert on.
+	BreachesByKind map[string]int
 }
 
 func (inc *Incident) String() string {

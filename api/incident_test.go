@@ -123,11 +123,26 @@ func TestIncidentLifeCycle(t *testing.T) {
 		}
 		version = got.Version
 	}
+	// Each change also plans paging (notification_queued, …), which is
+	// paging's to test; these are the events of the changes themselves.
 	want := []string{"declared", "checklist_ticked", "checklist_ticked", "checklist_ticked", "acknowledged", "checklist_ticked",
 		"severity_changed", "status_changed", "roles_changed", "note", "checklist_ticked", "resolved", "reopened"}
-	if got := timelineKinds(t, srv, inc.ID.String()); !slices.Equal(got, want) {
+	if got := withoutPaging(timelineKinds(t, srv, inc.ID.String())); !slices.Equal(got, want) {
 		t.Errorf("timeline\n got %v\nwant %v", got, want)
 	}
+}
+
+// withoutPaging leaves out the timeline event kinds that paging adds to a
+// change: notifications queued, sent, failed, retried, expired or stopped,
+// escalations and provider refs.
+func withoutPaging(kinds []string) []string {
+	var out []string
+	for _, k := range kinds {
+		if !strings.HasPrefix(k, "notification") && k != arqir.EventEscalated && k != arqir.EventRefsChanged {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func TestActionsRecordActorAndSource(t *testing.T) {

@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/api"
 	"github.com/arqir/arqir/internal/testserver"
 )
@@ -18,8 +20,26 @@ func TestMetricsExposeTheNamedSeries(t *testing.T) {
 	call(t, srv, "GET", "/api/v1/incidents/INC-1", srv.Viewer, "") // route with an ID
 	call(t, srv, "GET", "/api/v1/incidents/INC-2", srv.Viewer, "") // the same route
 	srv.Advance(6 * time.Minute)                                   // past SEV1's 5 min
-	if n := srv.Sweep(t); n != 1 {
-		t.Fatalf("swept %d breaches, want 1", n)
+	// Paging deadlines (page_ack, initial_notice) breach too when nothing
+	// delivers: count every breach the incidents record, by kind.
+	n := srv.Sweep(t)
+	breaches := map[string]int{arqir.DeadlineResponse: 0, arqir.DeadlineInitialNotice: 0, arqir.DeadlineStatusUpdate: 0,
+		arqir.DeadlineUpdateOverdue: 0, arqir.DeadlinePageAck: 0}
+	total := 0
+	for _, id := range []arqir.IncidentID{1, 2} {
+		inc, err := srv.Store.Incident(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range inc.Deadlines {
+			if d.BreachedAt != nil {
+				breaches[d.Kind]++
+				total++
+			}
+		}
+	}
+	if n != total || breaches[arqir.DeadlineResponse] != 1 {
+		t.Fatalf("swept %d breaches, the incidents record %d: %v; want SEV1's response among them", n, total, breaches)
 	}
 
 	body := string(call(t, srv, "GET", "/metrics", "", "").wantStatus(t, http.StatusOK).body)
@@ -32,9 +52,15 @@ func TestMetricsExposeTheNamedSeries(t *testing.T) {
 		`arqir_incidents_open{severity="SEV2"} 1`,
 		`arqir_incidents_open{severity="SEV3"} 0`,
 		`arqir_incidents_open{severity="SEV4"} 0`,
-		`arqir_deadline_breaches_total 1`,
+		`arqir_deadline_breaches_total{kind="response"} 1`,
 	} {
 		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	// Every kind has its series, zero included.
+	for kind, n := range breaches {
+		if want := fmt.Sprintf("arqir_deadline_breaches_total{kind=%q} %d\n", kind, n); !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}

@@ -61,6 +61,8 @@ type Config struct {
 	// DispatchLease is how long a claimed notification may be sending
 	// before another dispatcher takes it over; default 30s.
 	DispatchLease time.Duration
+	// DispatchSendTimeout bounds one provider call; default 10s.
+	DispatchSendTimeout time.Duration
 
 	Logger *slog.Logger     // default: JSON to stderr
 	Now    func() time.Time // the clock; default time.Now (tests pass a fake)

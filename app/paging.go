@@ -25,14 +25,15 @@ func (a *App) initPaging(ctx context.Context) error {
 		return err
 	}
 	a.dispatcher = jobs.New(jobs.Config{
-		Store:    a.Store,
-		Registry: reg,
-		Resolve:  escalate.Resolve,
-		Now:      a.cfg.Now,
-		Logger:   a.cfg.Logger,
-		Limits:   a.cfg.Notify.limits(),
-		AckLink:  a.ackLink,
-		Lease:    a.cfg.DispatchLease,
+		Store:       a.Store,
+		Registry:    reg,
+		Resolve:     escalate.Resolve,
+		Now:         a.cfg.Now,
+		Logger:      a.cfg.Logger,
+		Limits:      a.cfg.Notify.limits(),
+		AckLink:     a.ackLink,
+		Lease:       a.cfg.DispatchLease,
+		SendTimeout: a.cfg.DispatchSendTimeout,
 	})
 	return nil
 }
