@@ -50,6 +50,14 @@ func violation(pkg, imp string) string {
 		} else if !own && !std && !slices.Contains(allowedThirdParty, imp) {
 			return "a pure package does no I/O and needs no such dependency"
 		}
+	case top(pkg) == "jobs" && own:
+		// The dispatcher knows notifiers only through the notify seam;
+		// app registers the vendors.
+		if slices.Contains(adapters, top(dep)) && dep != "notify" {
+			return "jobs reaches providers only through the notify interface; wire vendors in app"
+		} else if top(dep) == "app" || top(dep) == "cli" {
+			return "jobs must not depend on the wiring"
+		}
 	case slices.Contains(adapters, top(pkg)) && own:
 		if slices.Contains(adapters, top(dep)) && top(dep) != top(pkg) {
 			return "adapters never import each other; wire them in app"
