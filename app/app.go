@@ -244,6 +244,9 @@ func (a *App) Start(ctx context.Context) error {
 		return fmt.Errorf("listen on %s (is another arqir running? choose another --addr): %w", a.cfg.Addr, err)
 	}
 	a.listener = ln
+	if a.cfg.PublicURL == "" {
+		a.Policies.setBaseURL(a.URL())
+	}
 	a.server = &http.Server{
 		Handler:           a.Handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -62,12 +62,7 @@ func (m *Policies) swap(rec *arqir.PolicyRecord, p *policy.Policy) {
 		return
 	}
 	m.record, m.policy = rec, p
-	rules := p.Rules(rec.Revision)
-	if rules.Paging.BaseURL == "" {
-		rules.Paging.BaseURL = m.baseURL
-	}
-	m.store.SetRules(rules)
-	m.store.SetPlanner(planner(rules))
+	m.installRules()
 	m.store.SetOnCallRules(onCallRules(p))
 }
 
@@ -132,4 +127,27 @@ func (m *Policies) refresh(ctx context.Context) error {
 		return nil
 	}
 	return m.install(rec)
+}
+
+// setBaseURL makes links in messages point at url when the policy names no
+// base URL, and re-installs the active rules with it: `arqir serve` with no
+// --public-url learns its address only once it listens.
+func (m *Policies) setBaseURL(url string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.baseURL = url
+	if m.record != nil {
+		m.installRules()
+	}
+}
+
+// installRules gives the store the rules and the planner of the current
+// policy; m.mu is held.
+func (m *Policies) installRules() {
+	rules := m.policy.Rules(m.record.Revision)
+	if rules.Paging.BaseURL == "" {
+		rules.Paging.BaseURL = m.baseURL
+	}
+	m.store.SetRules(rules)
+	m.store.SetPlanner(planner(rules))
 }

@@ -91,3 +91,30 @@ func TestDeliveryContract_ProviderOutageRetriesAndHonoursRetryAfter(t *testing.T
 		t.Errorf("timeline has %d retries and %d failures; want the 3 failed attempts and the 1 refusal", retries, failed)
 	}
 }
+
+// A page that could not go out within the policy's stale_after (30 min: the
+// server was down) is expired and shown, not sent: a half-hour-old page
+// helps nobody. The escalation deadlines that passed meanwhile page afresh.
+func TestDeliveryContract_StalePageIsExpiredNotSent(t *testing.T) {
+	p := newPager(t)
+	p.staff()
+	inc := p.declare(p.Admin, "Search slow", "SEV3")
+	p.Clock.Advance(31 * time.Minute)
+	p.dispatch() // the first dispatch since the declaration, 31 minutes late
+	var expired int
+	for _, n := range p.notifications(inc.ID) {
+		if n.State == arqir.NotificationExpired {
+			expired++
+			if !strings.Contains(n.Reason, "stale") {
+				t.Errorf("expired without saying why: %q", n.Reason)
+			}
+		}
+	}
+	if expired == 0 {
+		t.Fatal("nothing expired after 31 minutes")
+	}
+	if !p.hasEvent(inc.ID, arqir.EventNotificationExpired, "") {
+		t.Error("the expiry is not on the timeline")
+	}
+	p.out.none("stale notifications must not be sent")
+}

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -209,4 +210,30 @@ func TestPagesToSchedulesResolveToWhoeverIsOnCallThen(t *testing.T) {
 	if n2.State != arqir.NotificationDelivered || len(st.n) != 3 || st.n[2].Address != "ada@example.com" || st.n[2].Key != n2.Key+"/email" {
 		t.Fatalf("page resolved to %+v", st.n[len(st.n)-1])
 	}
+}
+
+// Per-provider rate limits: a send over the channel's rate waits for its
+// turn up to the send timeout, then goes back to the queue instead of
+// hammering the provider into 429s.
+func TestPerChannelRateLimitQueuesWhatItCannotSendNow(t *testing.T) {
+	f := &scripted{channel: arqir.ChannelSlackChannel}
+	clk := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
+	st := &memStore{users: map[string]*arqir.User{}}
+	reg := notify.NewRegistry(&scripted{channel: arqir.ChannelInApp})
+	reg.Register(f)
+	d := New(Config{Store: st, Registry: reg, Now: clk.now, Resolve: nil2, SendTimeout: 20 * time.Millisecond,
+		Limits: map[string]float64{arqir.ChannelSlackChannel: 0.001}})
+	a, b := queue(st, arqir.ChannelSlackChannel, clk.t), queue(st, arqir.ChannelSlackChannel, clk.t)
+	d.RunOnce(context.Background())
+	sent, waiting := a, b
+	if a.State != arqir.NotificationDelivered {
+		sent, waiting = b, a
+	}
+	if sent.State != arqir.NotificationDelivered || waiting.State != arqir.NotificationQueued || !strings.Contains(waiting.Reason, "rate limit") || len(f.jobs) != 1 {
+		t.Fatalf("states %s/%s (%q) after %d sends; want one sent and one queued again by the rate limit", a.State, b.State, waiting.Reason, len(f.jobs))
+	}
+}
+
+func nil2(*arqir.Notification, arqir.Contact, []string) ([]arqir.NotificationIntent, error) {
+	return nil, nil
 }

@@ -19,6 +19,7 @@ var pagingTests = []namedTest{
 	{name: "RejectedChangeQueuesNothing", fn: testRejectedQueuesNothing},
 	{name: "SamePagePlannedTwiceQueuesOnce", fn: testSameKeyQueuesOnce},
 	{name: "R1_AcknowledgeStopsQueuedPages", fn: testAckCancelsPages},
+	{name: "S1_AcknowledgeKeepsEscalationsAlreadyDue", fn: testCancelLaterKeepsWhatIsDue},
 	{name: "O4_SweepEscalatesThroughThePlanner", fn: testSweepEscalates},
 	{name: "NotificationsListing", fn: testNotificationsListing},
 	{name: "ClaimNeverEarlyAndRespectsLeaseAndLimit", fn: testClaimTiming},

@@ -386,3 +386,30 @@ func testNotificationsListing(e *env) {
 	_, err = e.st.Notifications(e.ctx, arqir.NotificationFilter{States: []arqir.NotificationState{"lost"}})
 	wantCode(e.t, err, arqir.EINVALID, "state")
 }
+
+// Plan.CancelLater cancels only what is not due yet: an escalation target
+// told "at once" still hears of an incident acknowledged a moment later,
+// one told "after 10 minutes unless acknowledged" does not.
+func testCancelLaterKeepsWhatIsDue(e *env) {
+	e.pager(func(before, after *arqir.Incident, _ []arqir.TimelineEvent, now time.Time) arqir.Plan {
+		switch {
+		case before == nil:
+			atOnce := arqir.NotificationIntent{Key: after.ID.String() + "/escalation/cto", Purpose: arqir.PurposeEscalation, Target: "cto"}
+			later := arqir.NotificationIntent{Key: after.ID.String() + "/escalation/vp", Purpose: arqir.PurposeEscalation, Target: "vp_engineering", NotBefore: now.Add(10 * time.Minute)}
+			return arqir.Plan{Notify: []arqir.NotificationIntent{atOnce, later}}
+		case after.AcknowledgedAt != nil:
+			return arqir.Plan{CancelLater: []string{arqir.PurposeEscalation}, CancelReason: "acknowledged by " + after.AcknowledgedBy}
+		}
+		return arqir.Plan{}
+	})
+	inc := e.declare("SEV1", "Checkout down")
+	e.clock.Advance(time.Second)
+	e.must(e.st.Acknowledge(e.ctx, inc.ID, as))
+	ns := e.notifications(inc.ID)
+	if len(ns) != 2 || ns[0].State != arqir.NotificationQueued || ns[1].State != arqir.NotificationCancelled {
+		e.t.Fatalf("after the ack: %s %s; want the due one still queued and the later one cancelled", ns[0].State, ns[1].State)
+	}
+	if got := e.claim(e.st, inc.DeclaredAt.Add(time.Second), time.Minute, 10); len(got) != 1 || got[0].Target != "cto" {
+		e.t.Fatalf("claimed %d; want the escalation due at once", len(got))
+	}
+}

@@ -15,7 +15,7 @@ func testStats(e *env) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	equal(e.t, "stats of an empty database", st, &arqir.IncidentStats{OpenBySeverity: map[string]int{"SEV1": 0, "SEV2": 0, "SEV3": 0, "SEV4": 0}})
+	equal(e.t, "stats of an empty database", st, &arqir.IncidentStats{OpenBySeverity: map[string]int{"SEV1": 0, "SEV2": 0, "SEV3": 0, "SEV4": 0}, BreachesByKind: map[string]int{}})
 
 	e.declare("SEV1", "Checkout down")
 	e.declare("SEV2", "Payments slow")
@@ -29,5 +29,6 @@ func testStats(e *env) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	equal(e.t, "stats", st, &arqir.IncidentStats{OpenBySeverity: map[string]int{"SEV1": 1, "SEV2": 1, "SEV3": 1, "SEV4": 0}, BreachesTotal: 3})
+	equal(e.t, "stats", st, &arqir.IncidentStats{OpenBySeverity: map[string]int{"SEV1": 1, "SEV2": 1, "SEV3": 1, "SEV4": 0},
+		BreachesTotal: 3, BreachesByKind: map[string]int{arqir.DeadlineResponse: 3}})
 }

@@ -12,8 +12,8 @@ import (
 
 // Dump is the whole database as the store reads it, as indented JSON: every
 // incident with its timeline, every token, every policy revision, every
-// integration and every alert, every remembered ingest request key, and
-// every row of the on-call tables. A test takes one before a request that
+// integration and every alert, every remembered ingest request key, every
+// notification of the outbox, and every row of the on-call tables. A test takes one before a request that
 // must be refused and checks with Unchanged that the request changed
 // nothing.
 //
@@ -44,6 +44,9 @@ func DumpStore(t testing.TB, store arqir.Store) string {
 		OnCall map[string][]map[string]any `json:"oncall"`
 		// IngestRequests are the remembered ingest request keys.
 		IngestRequests []ingestRequest `json:"ingest_requests"`
+		// Notifications is every row of the outbox, queued or done: a
+		// refused change must not queue, claim or cancel any.
+		Notifications []map[string]any `json:"notifications"`
 	}
 	f := arqir.IncidentFilter{Limit: 500}
 	for {
@@ -94,8 +97,9 @@ func DumpStore(t testing.TB, store arqir.Store) string {
 		af.Cursor = page.Next
 	}
 	if db, ok := store.(interface{ DB() *sql.DB }); ok {
-		state.OnCall = dumpOnCall(t, db.DB())
+		state.OnCall = dumpTables(t, db.DB(), onCallTables)
 		state.IngestRequests = dumpIngestRequests(t, db.DB())
+		state.Notifications = dumpTables(t, db.DB(), pagingTables)["notifications"]
 	}
 	b, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {
@@ -125,11 +129,20 @@ var onCallTables = []struct{ name, order string }{
 	{"inapp_messages", "id"},
 }
 
-// dumpOnCall reads every row of the on-call tables, column by column.
-func dumpOnCall(t testing.TB, db *sql.DB) map[string][]map[string]any {
+// pagingTables are the tables of paging (migration 00004) read as rows,
+// because Notifications lists one page at most, with no cursor. Rows are
+// never volatile here: without a dispatch nothing claims or finishes one.
+// server_secrets is left out: it is written once at start, and a dump a
+// failing test prints must not show a secret.
+var pagingTables = []struct{ name, order string }{
+	{"notifications", "id"},
+}
+
+// dumpTables reads every row of the tables, column by column.
+func dumpTables(t testing.TB, db *sql.DB, tables []struct{ name, order string }) map[string][]map[string]any {
 	t.Helper()
 	out := map[string][]map[string]any{}
-	for _, table := range onCallTables {
+	for _, table := range tables {
 		rows, err := db.QueryContext(context.Background(), "SELECT * FROM "+table.name+" ORDER BY "+table.order)
 		if err != nil {
 			t.Fatalf("dump %s: %v", table.name, err)
