@@ -20,6 +20,8 @@ type Rules struct {
 	Routing RoutingRules
 	// Paging is the escalation and communication cadence.
 	Paging PagingRules
+	// PostIncident is the RCA, action-item and KPI rules.
+	PostIncident PostIncidentRules
 }
 
 // SeverityRule is one severity level of the policy.

@@ -295,6 +295,12 @@ func (inc *Incident) Reopen(rules Rules, reason string, a Actor, now time.Time) 
 	}
 	inc.Status, inc.ResolvedAt = StatusInvestigating, nil
 	inc.AcknowledgedAt, inc.AcknowledgedBy = nil, ""
+	// The RCA waits for the next resolution, which sets its new deadline.
+	for i, d := range inc.Deadlines {
+		if d.Kind == DeadlineRCA && d.Pending() {
+			inc.Deadlines[i].CancelledAt = &now
+		}
+	}
 	// The false-positive verdict is about the alerts that opened it and
 	// stays; the resolution texts were about the fix that did not hold.
 	inc.RootCause, inc.CustomerImpact = "", ""
