@@ -144,6 +144,25 @@ type Message struct {
 	UpdateInPlace bool `json:"update_in_place,omitempty"`
 	// Event is the paging-tool action: trigger, acknowledge or resolve.
 	Event string `json:"event,omitempty"`
+	// Meeting, on an RCA invitation, is the meeting the e-mail carries as
+	// an iCal (RFC 5545) attachment.
+	Meeting *MeetingInvite `json:"meeting,omitempty"`
+	// ActionItem, on a tracker sync, is the action item to file or close.
+	ActionItem *ActionItem `json:"action_item,omitempty"`
+}
+
+// MeetingInvite is a meeting to put in people's calendars.
+type MeetingInvite struct {
+	// UID identifies the meeting across updates, e.g. "rca-INC-42@arqir".
+	UID       string        `json:"uid"`
+	Start     time.Time     `json:"start"`
+	Duration  time.Duration `json:"duration"`
+	Summary   string        `json:"summary"`
+	Details   string        `json:"details"`
+	Organizer string        `json:"organizer"` // an e-mail address
+	Attendees []string      `json:"attendees"` // e-mail addresses
+	// Sequence increases when the meeting is moved (RFC 5545 SEQUENCE).
+	Sequence int `json:"sequence"`
 }
 
 // MessageField is one labelled fact of a message, e.g. {"Severity", "SEV1"}.

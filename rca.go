@@ -112,3 +112,17 @@ type RCAService interface {
 	// (a second replaces the first). Returns ENOTFOUND, EUNPROCESSABLE.
 	AddRCAFeedback(ctx context.Context, id IncidentID, f RCAFeedback, c Change) (*RCA, error)
 }
+
+// Timeline event kinds of the post-incident work.
+const (
+	EventRCACreated       = "rca_created"        // the RCA draft exists, due by the P1 deadline
+	EventRCAChanged       = "rca_changed"        // a section was edited or the state moved
+	EventRCAMeeting       = "rca_meeting"        // the meeting was scheduled
+	EventRCAMeetingHeld   = "rca_meeting_held"   // the meeting was held (P1 met)
+	EventActionItemFiled  = "action_item_filed"  // an action item was filed (P3, P4)
+	EventActionItemClosed = "action_item_closed" // an action item was done or cancelled
+)
+
+// RCADrafter pre-fills the RCA sections of a just-resolved incident from what
+// arqir knows (package rca). It is pure: it runs in the resolving transaction.
+type RCADrafter func(inc *Incident, timeline []TimelineEvent, alerts []*Alert, rules PostIncidentRules) []RCASection

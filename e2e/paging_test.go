@@ -122,8 +122,13 @@ func TestR1_AcknowledgeInSlackStopsEveryLaterPage(t *testing.T) {
 	}
 	p.out.none("after the acknowledgement")
 	got := p.incident(inc.ID)
-	if got.AcknowledgedAt == nil || !strings.Contains(got.AcknowledgedBy, "Ada") {
-		t.Errorf("acknowledged by %q at %v; want ada through Slack", got.AcknowledgedBy, got.AcknowledgedAt)
+	if got.AcknowledgedAt == nil || got.AcknowledgedBy != "ada" {
+		t.Errorf("acknowledged by %q at %v; want ada, the arqir user of the Slack member", got.AcknowledgedBy, got.AcknowledgedAt)
+	}
+	for _, e := range p.timeline(inc.ID) {
+		if e.Kind == arqir.EventAcknowledged && e.Source != arqir.SourceSlack {
+			t.Errorf("acknowledged through %q, want slack", e.Source)
+		}
 	}
 	for _, c := range got.Checklist {
 		if c.ID == "R1" && !c.Done {

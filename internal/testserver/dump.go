@@ -130,8 +130,9 @@ var onCallTables = []struct{ name, order string }{
 }
 
 // pagingTables are the tables of paging (migration 00004) read as rows,
-// because Notifications lists one page at most, with no cursor. Rows are
-// never volatile here: without a dispatch nothing claims or finishes one.
+// because Notifications lists one page at most, with no cursor. No column is
+// volatile: tests dispatch explicitly, so nothing claims or finishes a
+// notification between two dumps.
 // server_secrets is left out: it is written once at start, and a dump a
 // failing test prints must not show a secret.
 var pagingTables = []struct{ name, order string }{

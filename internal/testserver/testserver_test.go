@@ -102,6 +102,15 @@ func TestUnchangedCatchesEveryChange(t *testing.T) {
 			_, err := s.MarkAlertFalsePositive(ctx, 1, "noise", actor)
 			return err
 		},
+		// Claiming a notification changes nothing but the outbox row: no
+		// timeline event, no incident version.
+		"notification claimed": func(ctx context.Context, s arqir.Store) error {
+			claimed, err := s.ClaimNotifications(ctx, testserver.Epoch, time.Minute, 1)
+			if err == nil && len(claimed) != 1 {
+				err = fmt.Errorf("claimed %d notifications, want the declaration's first", len(claimed))
+			}
+			return err
+		},
 		// Forgetting the key of the request that stored "old" changes
 		// nothing but ingest_requests.
 		"request key forgotten": func(ctx context.Context, s arqir.Store) error {

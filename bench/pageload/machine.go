@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// clockTicks is USER_HZ, the unit of /proc times: 100 on every Linux
+// architecture Go supports.
+const clockTicks = 100
+
+// snapshot is the machine's CPU counters at one instant.
+type snapshot struct {
+	at          time.Time
+	busy, total int64         // /proc/stat, all CPUs, in ticks
+	self        time.Duration // this process: server, receiver and senders
+	postgres    time.Duration // every local process named postgres
+	load        string
+}
+
+// machineUse is where the machine's CPU went during a run: the tool's
+// process, PostgreSQL, and everything else (other people's work).
+type machineUse struct {
+	wall                   time.Duration
+	cpus                   int
+	busy, self, pg, others time.Duration
+	loadBefore, loadAfter  string
+}
+
+func machineNow() snapshot {
+	s := snapshot{at: time.Now(), self: selfCPU(), postgres: postgresCPU(), load: loadAverage()}
+	if b, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(b), "\n")
+		for i, f := range strings.Fields(line)[1:] {
+			v, _ := strconv.ParseInt(f, 10, 64)
+			if i < 8 { // user nice system idle iowait irq softirq steal
+				s.total += v
+				if i != 3 && i != 4 {
+					s.busy += v
+				}
+			}
+		}
+	}
+	return s
+}
+
+// machineSince measures from before until now; pg says whether to count
+// PostgreSQL apart.
+func machineSince(before snapshot, pg bool) machineUse {
+	now := machineNow()
+	m := machineUse{wall: now.at.Sub(before.at), loadBefore: before.load, loadAfter: now.load}
+	m.cpus = runtime.NumCPU()
+	m.busy = time.Duration(now.busy-before.busy) * time.Second / clockTicks
+	m.self = now.self - before.self
+	if pg {
+		m.pg = now.postgres - before.postgres
+	}
+	m.others = max(0, m.busy-m.self-m.pg)
+	return m
+}
+
+func (m machineUse) String() string {
+	share := func(d time.Duration) string {
+		return fmt.Sprintf("%.0f%%", 100*d.Seconds()/(m.wall.Seconds()*float64(m.cpus)))
+	}
+	s := fmt.Sprintf("%s of %d CPUs busy over %s: this process %s (%.1fs)", share(m.busy), m.cpus, m.wall.Round(100*time.Millisecond), share(m.self), m.self.Seconds())
+	if m.pg > 0 {
+		s += fmt.Sprintf(", PostgreSQL %s", share(m.pg))
+	}
+	return s + fmt.Sprintf(", other work %s; load average %s before, %s after", share(m.others), m.loadBefore, m.loadAfter)
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+// postgresCPU sums the CPU time of the local processes named postgres.
+func postgresCPU() time.Duration {
+	entries, _ := os.ReadDir("/proc")
+	var total time.Duration
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || end < open || s[open+1:end] != "postgres" {
+			continue
+		}
+		if f := strings.Fields(s[end+1:]); len(f) >= 13 {
+			ut, _ := strconv.ParseInt(f[11], 10, 64)
+			st, _ := strconv.ParseInt(f[12], 10, 64)
+			total += time.Duration(ut+st) * time.Second / clockTicks
+		}
+	}
+	return total
+}
