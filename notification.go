@@ -264,6 +264,10 @@ type Delivery struct {
 	RetryAt time.Time
 	// Ambiguous says the provider may have acted although we saw no answer.
 	Ambiguous bool
+	// Deferred says nothing was attempted (a local rate limit held it
+	// back): with State queued, the claim's attempt is not counted and no
+	// event is recorded.
+	Deferred bool
 	// ProviderRef is the provider's name for what it did.
 	ProviderRef string
 	// Refs are incident refs learned from the provider (RefWarRoomURL, …),
@@ -303,4 +307,21 @@ type NotificationService interface {
 	// NextNotificationAt returns when the earliest queued notification is
 	// due, or nil when none is queued; dispatchers sleep until then.
 	NextNotificationAt(ctx context.Context) (*time.Time, error)
+}
+
+// PageStopped says why a notification of the purpose must no longer be sent
+// for an incident in this state, or "" when it may: pages stop once someone
+// acknowledged or the incident resolved, reminders to update once it
+// resolved (delivery contract 5). Notices (initial, update, resolution)
+// always go out.
+func PageStopped(purpose string, status Status, acknowledged bool, by string) string {
+	switch {
+	case purpose == PurposePage && !status.Open():
+		return "the incident was resolved"
+	case purpose == PurposePage && acknowledged:
+		return "acknowledged by " + by
+	case purpose == PurposeUpdateReminder && !status.Open():
+		return "the incident was resolved"
+	}
+	return ""
 }

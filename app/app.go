@@ -120,6 +120,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if _, err := checkEvaluateConfig(&cfg); err != nil {
 		return nil, err
 	}
+	if err := checkDispatchConfig(cfg); err != nil {
+		return nil, err
+	}
 	store, err := OpenStore(ctx, cfg.DB, cfg.Now)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/arqir/arqir"
@@ -40,7 +41,12 @@ func (a *App) initPaging(ctx context.Context) error {
 
 // ackLink is the one-click acknowledge link of a page (api serves /ack/).
 func (a *App) ackLink(n *arqir.Notification) string {
+	// The same base as the links in messages: --public-url, else the
+	// policy's paging.base_url, else where this server listens.
 	base := a.cfg.PublicURL
+	if base == "" {
+		base = strings.TrimRight(a.Policies.Rules().Paging.BaseURL, "/")
+	}
 	if base == "" {
 		base = a.URL()
 	}
@@ -68,3 +74,19 @@ func (a *App) wakeOnWrite(next http.Handler) http.Handler {
 
 // planner returns the planner for a policy's rules.
 func planner(r arqir.Rules) arqir.Planner { return escalate.New(r.Paging) }
+
+// checkDispatchConfig refuses a lease a send could outlive: another replica
+// would take the notification over while it is still being sent.
+func checkDispatchConfig(cfg Config) error {
+	send := cfg.DispatchSendTimeout
+	if send == 0 {
+		send = 10 * time.Second
+	}
+	switch {
+	case send < 0:
+		return arqir.FieldErrorf(arqir.EINVALID, "dispatch-send-timeout", "the send timeout %s is negative", send)
+	case cfg.DispatchLease < 0 || (cfg.DispatchLease > 0 && cfg.DispatchLease <= send):
+		return arqir.FieldErrorf(arqir.EINVALID, "dispatch-lease", "--dispatch-lease %s must be longer than a send may take (%s): a shorter lease lets another replica send the same page while this one still is", cfg.DispatchLease, send)
+	}
+	return nil
+}

@@ -79,11 +79,20 @@ func (b *build) responseBreached(ev arqir.TimelineEvent) {
 	b.toEscalationEmail(arqir.PurposeEscalation, b.key("response_breach", b.life, targetEscalationEmail), m)
 	var told []string
 	if sp, ok := b.r.Severities[sev]; ok {
+		// A level that does not page at night tells people at the next
+		// business-hours start, not at 04:00 (S4); the e-mail list and
+		// the channel hear at once.
+		at := time.Time{}
+		if !sp.PageAtNight {
+			if next := b.r.BusinessHours.Next(b.now); next.After(b.now) {
+				at = next
+			}
+		}
 		for _, e := range sp.Escalation {
 			for _, role := range b.roles([]string{e.Contact}) {
 				if !slices.Contains(told, role) {
 					told = append(told, role)
-					b.toRole(arqir.PurposeEscalation, b.key("response_breach", b.life, sev, role), role, m, time.Time{})
+					b.toRole(arqir.PurposeEscalation, b.key("response_breach", b.life, sev, role), role, m, at)
 				}
 			}
 		}

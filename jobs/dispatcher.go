@@ -53,7 +53,9 @@ type Config struct {
 	Backoff, MaxBackoff time.Duration
 	// Workers is how many sends run at once. Default 8.
 	Workers int
-	// Batch is how many notifications one claim takes. Default 64.
+	// Batch is how many notifications one claim takes: at most Workers, so
+	// that every claimed notification is sent at once and its lease never
+	// lapses while it waits in our own queue. Default Workers.
 	Batch int
 	// Limits are per-channel send rates (per second) with a burst of the
 	// same size; a channel without one is unlimited. Providers rate-limit
@@ -105,8 +107,8 @@ func New(cfg Config) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
-	if cfg.Batch <= 0 {
-		cfg.Batch = 64
+	if cfg.Batch <= 0 || cfg.Batch > cfg.Workers {
+		cfg.Batch = cfg.Workers
 	}
 	if cfg.Idle <= 0 {
 		cfg.Idle = time.Second
@@ -225,6 +227,11 @@ func (d *Dispatcher) deliver(ctx context.Context, n *arqir.Notification) error {
 // attempt decides the delivery of one notification.
 func (d *Dispatcher) attempt(ctx context.Context, n *arqir.Notification) arqir.Delivery {
 	if n.Channel == "" {
+		if inc, err := d.cfg.Store.Incident(ctx, n.IncidentID); err == nil {
+			if why := arqir.PageStopped(n.Purpose, inc.Status, inc.AcknowledgedAt != nil, inc.AcknowledgedBy); why != "" {
+				return arqir.Delivery{State: arqir.NotificationCancelled, Reason: why}
+			}
+		}
 		return d.resolve(ctx, n)
 	}
 	notifier, configured := d.cfg.Registry.For(n.Channel)
@@ -236,16 +243,23 @@ func (d *Dispatcher) attempt(ctx context.Context, n *arqir.Notification) arqir.D
 		err := lim.Wait(wctx)
 		cancel()
 		if err != nil {
-			return arqir.Delivery{State: arqir.NotificationQueued, RetryAt: d.cfg.Now().Add(time.Second), Reason: fmt.Sprintf("%s send rate limit reached; queued again", n.Channel)}
+			return arqir.Delivery{State: arqir.NotificationQueued, Deferred: true, RetryAt: d.cfg.Now().Add(time.Second), Reason: fmt.Sprintf("%s send rate limit reached; queued again", n.Channel)}
 		}
 	}
 	job := &notify.Job{Notification: n, IdempotencyKey: n.Key}
-	if inc, err := d.cfg.Store.Incident(ctx, n.IncidentID); err == nil {
-		job.Refs = inc.Refs
-	} else {
+	inc, err := d.cfg.Store.Incident(ctx, n.IncidentID)
+	if err != nil {
 		return d.retry(n, &notify.Error{Retryable: true, Err: fmt.Errorf("read %s: %w", n.IncidentID, err)})
 	}
-	if d.cfg.AckLink != nil && pageLike(n.Purpose) {
+	// Checked again right before the provider call: an acknowledgement that
+	// committed after this notification was claimed still stops it.
+	if why := arqir.PageStopped(n.Purpose, inc.Status, inc.AcknowledgedAt != nil, inc.AcknowledgedBy); why != "" {
+		return arqir.Delivery{State: arqir.NotificationCancelled, Reason: why}
+	}
+	job.Refs = inc.Refs
+	// Only a notification to one person carries the one-click acknowledge
+	// link: never a shared mailing list or a channel.
+	if d.cfg.AckLink != nil && pageLike(n.Purpose) && n.Parent != 0 {
 		m := n.Message
 		m.AckURL = d.cfg.AckLink(n)
 		cp := *n

@@ -188,7 +188,7 @@ func testLapsedClaim(e *env) {
 	wantCode(e.t, err, arqir.ECONFLICT)
 	err = e.st.FinishNotification(e.ctx, 999999, 1, arqir.Delivery{State: arqir.NotificationFailed}, done)
 	wantCode(e.t, err, arqir.ENOTFOUND)
-	err = e.st.FinishNotification(e.ctx, second.ID, second.Attempts, arqir.Delivery{State: arqir.NotificationCancelled}, done)
+	err = e.st.FinishNotification(e.ctx, second.ID, second.Attempts, arqir.Delivery{State: arqir.NotificationSending}, done)
 	wantCode(e.t, err, arqir.EINVALID)
 }
 

@@ -20,6 +20,7 @@ var pagingTests = []namedTest{
 	{name: "SamePagePlannedTwiceQueuesOnce", fn: testSameKeyQueuesOnce},
 	{name: "R1_AcknowledgeStopsQueuedPages", fn: testAckCancelsPages},
 	{name: "S1_AcknowledgeKeepsEscalationsAlreadyDue", fn: testCancelLaterKeepsWhatIsDue},
+	{name: "R1_AcknowledgeStopsPagesInFlight", fn: testAckStopsPagesInFlight},
 	{name: "O4_SweepEscalatesThroughThePlanner", fn: testSweepEscalates},
 	{name: "NotificationsListing", fn: testNotificationsListing},
 	{name: "ClaimNeverEarlyAndRespectsLeaseAndLimit", fn: testClaimTiming},

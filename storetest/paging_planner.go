@@ -413,3 +413,44 @@ func testCancelLaterKeepsWhatIsDue(e *env) {
 		e.t.Fatalf("claimed %d; want the escalation due at once", len(got))
 	}
 }
+
+// An acknowledgement that commits while a page is being sent stops it there:
+// its retry is cancelled, and a role it was resolving is not turned into
+// per-channel pages (delivery contract 5).
+func testAckStopsPagesInFlight(e *env) {
+	e.pager(func(before, after *arqir.Incident, _ []arqir.TimelineEvent, now time.Time) arqir.Plan {
+		if before == nil {
+			return arqir.Plan{Notify: []arqir.NotificationIntent{page(after.ID, 1, "schedule:primary"), page(after.ID, 1, "cto")}}
+		}
+		return arqir.Plan{}
+	})
+	inc := e.declare("SEV1", "Checkout down")
+	claimed := e.claim(e.st, inc.DeclaredAt, time.Hour, 10)
+	if len(claimed) != 2 {
+		e.t.Fatalf("claimed %d, want both pages", len(claimed))
+	}
+	e.clock.Advance(time.Second)
+	e.must(e.st.Acknowledge(e.ctx, inc.ID, as))
+	now := e.clock.Now()
+	resolving := arqir.Delivery{State: arqir.NotificationDelivered, Reason: "schedule:primary is ada",
+		Resolved: []arqir.NotificationIntent{{Purpose: arqir.PurposePage, Channel: arqir.ChannelEmail, Address: "ada@example.com"}}}
+	if err := e.st.FinishNotification(e.ctx, claimed[0].ID, claimed[0].Attempts, resolving, now); err != nil {
+		e.t.Fatal(err)
+	}
+	retry := arqir.Delivery{State: arqir.NotificationQueued, RetryAt: now.Add(time.Second), Reason: "503"}
+	if err := e.st.FinishNotification(e.ctx, claimed[1].ID, claimed[1].Attempts, retry, now); err != nil {
+		e.t.Fatal(err)
+	}
+	ns := e.notifications(inc.ID)
+	if len(ns) != 2 {
+		e.t.Fatalf("%d notifications after the ack; want the two pages and no per-channel copies", len(ns))
+	}
+	for _, n := range ns {
+		if n.State != arqir.NotificationCancelled || !strings.Contains(n.Reason, "acknowledged by alice") {
+			e.t.Errorf("page to %s is %s (%q) after the ack; want cancelled", n.Target, n.State, n.Reason)
+		}
+	}
+	if got := e.claim(e.st, now.Add(time.Hour), time.Minute, 10); len(got) != 0 {
+		e.t.Fatalf("claimed %d after the ack, want none", len(got))
+	}
+}

@@ -108,7 +108,7 @@ func (b *batch) writePlans() error {
 	var owners []*incState
 	for _, list := range [][]*incState{b.newIncs, b.touchedIncs} {
 		for _, is := range list {
-			if len(is.plan.plan.Notify) > 0 || len(is.plan.plan.Cancel) > 0 {
+			if p := is.plan.plan; len(p.Notify) > 0 || len(p.Cancel) > 0 || len(p.CancelLater) > 0 {
 				ps = append(ps, is.plan)
 				owners = append(owners, is)
 			}

@@ -20,12 +20,24 @@ import (
 // checklist ticks) through the incident's change path, planner included.
 func (s *Store) FinishNotification(ctx context.Context, id int64, attempt int, d arqir.Delivery, now time.Time) error {
 	switch d.State {
-	case arqir.NotificationDelivered, arqir.NotificationFailed, arqir.NotificationExpired, arqir.NotificationQueued:
+	case arqir.NotificationDelivered, arqir.NotificationFailed, arqir.NotificationExpired, arqir.NotificationQueued, arqir.NotificationCancelled:
 	default:
-		return arqir.Errorf(arqir.EINVALID, "a delivery ends delivered, failed, expired or queued (to retry), not %q", d.State)
+		return arqir.Errorf(arqir.EINVALID, "a delivery ends delivered, failed, expired, cancelled or queued (to retry), not %q", d.State)
 	}
 	now = storable(now)
 	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
+		// A page whose incident was acknowledged or resolved while it was
+		// being sent goes no further: no retry, no per-channel copies
+		// (delivery contract 5). The acknowledgement committed first.
+		if d.State == arqir.NotificationQueued || len(d.Resolved) > 0 {
+			reason, err := s.pageStopped(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if reason != "" {
+				d = arqir.Delivery{State: arqir.NotificationCancelled, Reason: reason, Ambiguous: d.Ambiguous}
+			}
+		}
 		var notBefore, delivered sql.NullInt64
 		switch d.State {
 		case arqir.NotificationQueued:
@@ -37,16 +49,19 @@ func (s *Store) FinishNotification(ctx context.Context, id int64, attempt int, d
 		case arqir.NotificationDelivered:
 			delivered = sql.NullInt64{Int64: micros(now), Valid: true}
 		}
-		ambiguous := 0
+		ambiguous, deferred := 0, 0
 		if d.Ambiguous {
 			ambiguous = 1
 		}
+		if d.Deferred && d.State == arqir.NotificationQueued {
+			deferred = 1
+		}
 		n, err := scanNotification(tx.QueryRowContext(ctx, s.q(`UPDATE notifications
 			SET state = ?, reason = ?, provider_ref = COALESCE(NULLIF(?, ''), provider_ref), delivered_at = ?,
-				not_before = COALESCE(?, not_before), claimed_until = NULL, ambiguous = ambiguous + ?, updated_at = ?
+				not_before = COALESCE(?, not_before), claimed_until = NULL, ambiguous = ambiguous + ?, attempts = attempts - ?, updated_at = ?
 			WHERE id = ? AND state = 'sending' AND attempts = ?
 			RETURNING `+notificationColumns),
-			string(d.State), d.Reason, d.ProviderRef, delivered, notBefore, ambiguous, micros(now), id, attempt))
+			string(d.State), d.Reason, d.ProviderRef, delivered, notBefore, ambiguous, deferred, micros(now), id, attempt))
 		if errors.Is(err, sql.ErrNoRows) {
 			return s.claimLost(ctx, tx, id, attempt)
 		} else if err != nil {
@@ -63,7 +78,10 @@ func (s *Store) FinishNotification(ctx context.Context, id int64, attempt int, d
 				return err
 			}
 		}
-		events := s.outcomeEvents(n, d, now)
+		var events []incidentEvent
+		if deferred == 0 {
+			events = s.outcomeEvents(n, d, now)
+		}
 		if d.State == arqir.NotificationDelivered && len(d.Resolved) > 0 {
 			queued, err := s.queueResolved(ctx, tx, n, d.Resolved, now)
 			if err != nil {
@@ -118,6 +136,8 @@ func (s *Store) outcomeEvents(n *arqir.Notification, d arqir.Delivery, now time.
 		kind, msg = arqir.EventNotificationExpired, "Expired "+what
 	case arqir.NotificationQueued:
 		kind, msg = arqir.EventNotificationRetry, "Retrying "+what+" at "+n.NotBefore.Format(time.RFC3339)
+	case arqir.NotificationCancelled:
+		kind, msg = arqir.EventNotificationsStopped, "Stopped "+what
 	}
 	if d.Reason != "" {
 		msg += ": " + d.Reason
@@ -178,4 +198,19 @@ func (s *Store) queueResolved(ctx context.Context, tx *sql.Tx, n *arqir.Notifica
 		}
 	}
 	return events, nil
+}
+
+// pageStopped says why a notification that asks a person to act must not go
+// further (its incident was acknowledged or resolved), or "" when it may.
+func (s *Store) pageStopped(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	var purpose, status, by string
+	var acked sql.NullInt64
+	err := tx.QueryRowContext(ctx, s.q(`SELECT n.purpose, i.status, i.acknowledged_at, i.acknowledged_by
+		FROM notifications n JOIN incidents i ON i.id = n.incident_id WHERE n.id = ?`), id).Scan(&purpose, &status, &acked, &by)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil // claimLost explains
+	} else if err != nil {
+		return "", fmt.Errorf("read the incident of notification %d: %w", id, err)
+	}
+	return arqir.PageStopped(purpose, arqir.Status(status), acked.Valid, by), nil
 }

@@ -270,6 +270,8 @@ const (
 // instant is skipped, not waited for: that claim commits first and turns it
 // into a send begun before this change, and waiting could deadlock with the
 // claim, which appends to this incident's timeline.
+// CancelLater spares what was due already: a notification not yet due and
+// never attempted is cancelled; one waiting to retry was due once and goes.
 func (s *Store) cancelQueued(ctx context.Context, tx *sql.Tx, id arqir.IncidentID, purposes, later []string, reason string, now time.Time) ([]arqir.TimelineEvent, error) {
 	if reason == "" {
 		reason = "no longer needed"
@@ -278,7 +280,7 @@ func (s *Store) cancelQueued(ctx context.Context, tx *sql.Tx, id arqir.IncidentI
 	for _, set := range []struct {
 		purposes []string
 		cond     string
-	}{{purposes, ""}, {later, " AND not_before > ?"}} {
+	}{{purposes, ""}, {later, " AND attempts = 0 AND not_before > ?"}} {
 		if len(set.purposes) == 0 {
 			continue
 		}

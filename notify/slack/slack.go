@@ -107,6 +107,13 @@ func (s *Notifier) Notify(ctx context.Context, job *notify.Job) (notify.Receipt,
 		// The incident's message was deleted (or can no longer be
 		// edited): post it anew and make the new one the incident's message.
 		return s.post(ctx, n.Address, msg, job, true)
+	case !direct && !known && (m.UpdateInPlace || m.InThread) && n.Attempts < WaitForMainAttempts:
+		// The incident's message is not posted yet (the initial notice is
+		// waiting to retry): posting this one top-level now would give the
+		// incident two main messages. Wait for it a few attempts; after
+		// that the main message is not coming and this one is posted
+		// anyway, since an update must be seen.
+		return notify.Receipt{}, notify.Retry(30*time.Second, "slack: the incident's message in %s is not posted yet; this follows it once it is", n.Address)
 	case known && m.InThread:
 		ans, err := s.api.post(ctx, postRequest(refChannel, refTS, msg, job))
 		if err == nil {
@@ -120,6 +127,10 @@ func (s *Notifier) Notify(ctx context.Context, job *notify.Job) (notify.Receipt,
 	}
 	return s.post(ctx, n.Address, msg, job, !direct && m.Actions)
 }
+
+// WaitForMainAttempts is how many attempts an update waits for the incident's
+// main message before it is posted on its own.
+const WaitForMainAttempts = 3
 
 // post calls chat.postMessage for a top-level message; main marks the
 // incident's message, whose channel ID and ts are returned as refs.

@@ -155,11 +155,19 @@ func TestUpdateInPlaceEditsTheIncidentMessage(t *testing.T) {
 	}
 }
 
+// Without the incident's message an update waits for it (the initial notice
+// may be retrying), then, after a few attempts, is posted on its own.
 func TestUpdateInPlaceWithoutRefsPostsANewIncidentMessage(t *testing.T) {
 	fake, n := setup(t)
 	m := notice()
 	m.UpdateInPlace = true
-	r, err := n.Notify(ctx(t), job(arqir.PurposeStatusSync, "#incidents", m, nil))
+	j := job(arqir.PurposeStatusSync, "#incidents", m, nil)
+	j.Notification.Attempts = 1
+	if _, err := n.Notify(ctx(t), j); err == nil || !notify.AsError(err).Retryable || len(fake.Messages()) != 0 {
+		t.Fatalf("first attempt without the incident's message: %v, %d posts; want a retryable wait and no post", err, len(fake.Messages()))
+	}
+	j.Notification.Attempts = slack.WaitForMainAttempts
+	r, err := n.Notify(ctx(t), j)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +218,9 @@ func TestInThreadWithoutRefsPostsToTheChannel(t *testing.T) {
 	fake, n := setup(t)
 	u := notice()
 	u.InThread, u.Actions = true, false
-	if _, err := n.Notify(ctx(t), job(arqir.PurposeStatusUpdate, "#incidents", u, nil)); err != nil {
+	j := job(arqir.PurposeStatusUpdate, "#incidents", u, nil)
+	j.Notification.Attempts = slack.WaitForMainAttempts
+	if _, err := n.Notify(ctx(t), j); err != nil {
 		t.Fatal(err)
 	}
 	if msgs := fake.Messages(); len(msgs) != 1 || msgs[0].ThreadTS != "" {
