@@ -10,7 +10,7 @@ import (
 const module = "github.com/arqir/arqir"
 
 // pure packages decide; they take `now` and never do I/O (DESIGN.md).
-var pure = []string{"policy", "rotation", "escalate", "kpi", "routing", "evaluate"}
+var pure = []string{"policy", "rotation", "escalate", "kpi", "routing", "evaluate", "rca"}
 
 // adapters sit at the edge and never import each other; only app knows them all.
 var adapters = []string{"sqlite", "postgres", "api", "web", "client", "ingest", "notify", "fake", "promapi"}

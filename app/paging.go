@@ -73,7 +73,9 @@ func (a *App) wakeOnWrite(next http.Handler) http.Handler {
 }
 
 // planner returns the planner for a policy's rules.
-func planner(r arqir.Rules) arqir.Planner { return escalate.New(r.Paging) }
+func planner(r arqir.Rules) arqir.Planner {
+	return escalate.New(r.Paging).WithPostIncident(r.PostIncident)
+}
 
 // checkDispatchConfig refuses a lease a send could outlive: another replica
 // would take the notification over while it is still being sent.

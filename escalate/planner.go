@@ -18,6 +18,8 @@
 //	INC-7/unacknowledged/<life>          the chain ran out (X1)
 //	INC-7/resolution/<life>              C3
 //	INC-7/stakeholder/<life>/<why>/<role> R7 at declaration, reopen, resolution
+//	INC-7/rca_reminder/<due>/<role>      P1: the RCA meeting is due soon
+//	INC-7/rca_overdue/<due>/<role>       P1: the RCA meeting is overdue
 //
 // Notifications a change causes once by nature (status updates, reminders,
 // channel thread messages, in-place updates) leave the key empty: the
@@ -34,9 +36,11 @@ import (
 )
 
 // Planner decides the outbound work of every incident change from the
-// paging rules of one policy revision.
+// paging rules of one policy revision (and, WithPostIncident, its
+// post-incident rules).
 type Planner struct {
 	rules arqir.PagingRules
+	post  arqir.PostIncidentRules
 }
 
 var _ arqir.Planner = (*Planner)(nil)
@@ -54,7 +58,7 @@ func (p *Planner) Plan(before, after *arqir.Incident, events []arqir.TimelineEve
 	if after == nil {
 		return arqir.Plan{}
 	}
-	b := &build{r: p.rules, inc: after, now: now, id: after.ID.String(), life: life(after)}
+	b := &build{r: p.rules, post: p.post, inc: after, now: now, id: after.ID.String(), life: life(after)}
 	switch {
 	case before == nil:
 		if after.Status.Open() {
@@ -78,12 +82,14 @@ func (p *Planner) Plan(before, after *arqir.Incident, events []arqir.TimelineEve
 	for _, ev := range events {
 		b.event(ev)
 	}
+	b.postIncident(before, events)
 	return b.finish()
 }
 
 // build collects the plan of one change.
 type build struct {
 	r    arqir.PagingRules
+	post arqir.PostIncidentRules
 	inc  *arqir.Incident
 	now  time.Time
 	id   string // "INC-7"

@@ -9,11 +9,11 @@ import (
 
 // resolvable are the purposes whose notifications address a role that a
 // person fills when they are due.
-var resolvable = []string{arqir.PurposePage, arqir.PurposeEscalation, arqir.PurposeStakeholder, arqir.PurposeUpdateReminder}
+var resolvable = []string{arqir.PurposePage, arqir.PurposeEscalation, arqir.PurposeStakeholder, arqir.PurposeUpdateReminder, arqir.PurposeRCAReminder}
 
 // Resolve turns a notification addressed to a role (a page, escalation,
-// stakeholder message or reminder whose Channel is empty) into one intent
-// per channel the person filling the role is reached on: channels are the
+// stakeholder message, update or RCA reminder whose Channel is empty) into
+// one intent per channel the person filling the role is reached on: channels are the
 // person's preferred channels (from their user record) that they have an
 // address for; with none, every address they have (Slack member ID,
 // e-mail, phone by SMS). Each child keeps the purpose, step and message

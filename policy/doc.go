@@ -21,7 +21,8 @@
 //	runbooks         M1–M3
 //	communication    channel, initial_notification, status_updates,
 //	                 resolution_notification (C1–C3)
-//	post_incident    rca (P1, P2), action_items (P3, P4)
+//	post_incident    rca (P1, P2; its remind_before, default 2h, is not
+//	                 rendered), action_items (P3, P4)
 //	oncall           schedules (O1–O3), availability (O4), handoff (O5), post_shift (O6)
 //	tools            T1–T6, with the paging, chat and war_room roles
 //	contacts         people, groups, escalation_email, war_room, incident_channel (X1)

@@ -121,6 +121,9 @@ func applyDefaults(p *Policy, w *walker) {
 	if p.Communication.InitialNotification.Channel == "" {
 		p.Communication.InitialNotification.Channel = p.Communication.Channel
 	}
+	if !w.has("post_incident.rca.remind_before") {
+		p.PostIncident.RCA.RemindBefore = defaultRemindBefore
+	}
 	routingDefaults(p, w)
 	pagingDefaults(p, w)
 	exprDefaults(p, w)

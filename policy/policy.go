@@ -240,6 +240,12 @@ type RCA struct {
 	MeetingWithin Duration `yaml:"meeting_within"`
 	// Sections of the RCA document, in order. Required, non-empty.
 	Sections []RCASection `yaml:"sections"`
+	// RemindBefore is how long before meeting_within runs out the people
+	// of the incident are reminded that the RCA meeting is due; 0s sends
+	// no early reminder (the overdue notice still goes out). arqir's
+	// mechanics around P1, so Render leaves it out. Optional, default 2h;
+	// less than meeting_within.
+	RemindBefore Duration `yaml:"remind_before"`
 }
 
 // RCASection is one section of the RCA template.

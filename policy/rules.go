@@ -3,6 +3,7 @@ package policy
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/arqir/arqir"
 )
@@ -31,7 +32,43 @@ func (p *Policy) Rules(revision int) arqir.Rules {
 	}
 	r.Routing = p.routingRules()
 	r.Paging = p.pagingRules()
+	r.PostIncident = p.postIncidentRules()
 	return r
+}
+
+// defaultRemindBefore is post_incident.rca.remind_before when absent: a
+// working morning's notice before the 24-hour RCA deadline (P1).
+const defaultRemindBefore = Duration(2 * time.Hour)
+
+// postIncidentRules is what the RCA, action items and KPIs need (P1–P4,
+// I6, K1–K5): the RCA deadline, reminder and template, the action-item
+// categories and requirements, the runbooks an item may name, and the KPI
+// targets in the unit KPIs are measured in (seconds for times, percent for
+// rates). Nothing in it aliases the policy.
+func (p *Policy) postIncidentRules() arqir.PostIncidentRules {
+	rca, ai := p.PostIncident.RCA, p.PostIncident.ActionItems
+	out := arqir.PostIncidentRules{
+		RCAWithin:         rca.MeetingWithin.Std(),
+		RCAReminderBefore: rca.RemindBefore.Std(),
+		RequireOwner:      ai.RequireOwner,
+		RequireDueDate:    ai.RequireDueDate,
+	}
+	for _, s := range rca.Sections {
+		out.RCASections = append(out.RCASections, arqir.RCASectionRule{ID: s.ID, Title: s.Title})
+	}
+	for _, c := range ai.Categories {
+		out.Categories = append(out.Categories, arqir.ActionCategoryRule{ID: c.ID, Title: c.Title, Description: c.Description})
+	}
+	for _, rb := range p.Runbooks {
+		out.Runbooks = append(out.Runbooks, rb.ID)
+	}
+	for _, k := range p.KPIs {
+		out.KPIs = append(out.KPIs, arqir.KPITarget{
+			ID: k.ID, Clause: strings.Join(k.Clause, ", "), Title: k.Title,
+			Comparison: string(k.Comparison), Target: k.Target.Value(),
+		})
+	}
+	return out
 }
 
 // ChecklistFor returns the checklist of an incident of the named severity:

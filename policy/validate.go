@@ -229,6 +229,10 @@ func (c *checker) postIncident() {
 		r := c.p.PostIncident.RCA
 		c.clauses(at+".clause", r.Clause)
 		c.positive(at+".meeting_within", r.MeetingWithin, "24h")
+		c.notNegative(at+".remind_before", r.RemindBefore)
+		if r.MeetingWithin > 0 && r.RemindBefore >= r.MeetingWithin {
+			c.errf(at+".remind_before", "is %s, not less than meeting_within (%s): the reminder would go out as the incident resolves; use less, e.g. 2h, or 0s for no early reminder", r.RemindBefore.Human(), r.MeetingWithin.Human())
+		}
 		c.list(at+".sections", len(r.Sections), "list the RCA template sections in order, e.g. - {id: executive_summary, title: Executive Summary}")
 		ids := make([]string, len(r.Sections))
 		for i, s := range r.Sections {

@@ -1,6 +1,8 @@
 // Package email sends notifications as plain-text e-mail over SMTP
 // (net/smtp): pages to people whose channel is e-mail, and the escalation
-// e-mail list of the procedures (X1), which is just another address.
+// e-mail list of the procedures (X1), which is just another address. A
+// message with a meeting (the RCA meeting, P1) carries it as an iCalendar
+// invitation (invite.ics) that calendar clients offer to accept.
 package email
 
 import (
@@ -116,7 +118,7 @@ func (n *Notifier) Notify(ctx context.Context, job *notify.Job) (notify.Receipt,
 	if key == "" {
 		key = job.Notification.Key
 	}
-	msg, id := compose(envelope{
+	e := envelope{
 		from:     n.from,
 		to:       &mail.Address{Address: to.Address},
 		key:      key,
@@ -124,7 +126,13 @@ func (n *Notifier) Notify(ctx context.Context, job *notify.Job) (notify.Receipt,
 		message:  job.Message(),
 		refs:     job.Refs,
 		date:     n.cfg.Now(),
-	})
+	}
+	if m := e.message.Meeting; m != nil {
+		if e.invite, err = invite(m, n.from, e.date); err != nil {
+			return notify.Receipt{}, notify.Permanent("email: %v", err)
+		}
+	}
+	msg, id := compose(e)
 	if err := n.send(ctx, to.Address, msg); err != nil {
 		return notify.Receipt{}, n.scrub(err)
 	}

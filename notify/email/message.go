@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"io"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
+	"net/textproto"
 	"strings"
 	"time"
 	"unicode"
@@ -24,6 +28,8 @@ type envelope struct {
 	message  arqir.Message
 	refs     map[string]string
 	date     time.Time
+	// invite is the iCalendar invitation to attach, if any.
+	invite []byte
 }
 
 // Limits that keep every header line within RFC 5322's 998 octets.
@@ -35,9 +41,10 @@ const (
 )
 
 // compose renders e as an RFC 5322 message with CRLF line endings and a
-// quoted-printable UTF-8 text body, and returns it with its Message-ID.
-// Every header value is stripped of CR, LF and other control characters,
-// so nothing in an incident title or an address can add a header.
+// quoted-printable UTF-8 text body (with an invitation: a MIME message,
+// see writeInvite), and returns it with its Message-ID. Every header value
+// is stripped of CR, LF and other control characters, so nothing in an
+// incident title or an address can add a header.
 func compose(e envelope) ([]byte, string) {
 	id := messageID(e.key)
 	var b bytes.Buffer
@@ -51,8 +58,14 @@ func compose(e envelope) ([]byte, string) {
 	header("Subject", encode(truncate(subject(e), maxSubject)))
 	header("Message-ID", id)
 	header("MIME-Version", "1.0")
-	header("Content-Type", "text/plain; charset=utf-8")
-	header("Content-Transfer-Encoding", "quoted-printable")
+	var mixed *multipart.Writer
+	if e.invite != nil {
+		mixed = multipart.NewWriter(&b)
+		header("Content-Type", `multipart/mixed; boundary="`+mixed.Boundary()+`"`)
+	} else {
+		header("Content-Type", "text/plain; charset=utf-8")
+		header("Content-Transfer-Encoding", "quoted-printable")
+	}
 	// RFC 3834: an automatic message; vacation responders stay quiet.
 	header("Auto-Submitted", "auto-generated")
 	if e.key != "" {
@@ -60,10 +73,60 @@ func compose(e envelope) ([]byte, string) {
 	}
 	header("X-Arqir-Incident", e.incident.String())
 	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	_, _ = qp.Write([]byte(crlf(body(e))))
-	_ = qp.Close()
+	if mixed != nil {
+		writeInvite(mixed, body(e), e.invite)
+		return b.Bytes(), id
+	}
+	writeQP(&b, body(e))
 	return b.Bytes(), id
+}
+
+// writeQP writes text as a quoted-printable body with CRLF line endings.
+func writeQP(w io.Writer, text string) {
+	qp := quotedprintable.NewWriter(w)
+	_, _ = qp.Write([]byte(crlf(text)))
+	_ = qp.Close()
+}
+
+// writeInvite writes the parts of a message with an invitation, as
+// calendar services send them (Google Calendar's layout), so that Gmail,
+// Outlook and Apple Mail all show it as an invitation and clients without
+// calendars still read the text:
+//
+//	multipart/mixed
+//	  multipart/alternative
+//	    text/plain                       the message
+//	    text/calendar; method=REQUEST    the invitation, for clients that act on it inline
+//	  application/ics; name=invite.ics   the same invitation as an attachment
+//
+// Writing to a bytes.Buffer cannot fail.
+func writeInvite(mixed *multipart.Writer, text string, ics []byte) {
+	boundary := multipart.NewWriter(io.Discard).Boundary() // a fresh random one
+	w, _ := mixed.CreatePart(textproto.MIMEHeader{"Content-Type": {`multipart/alternative; boundary="` + boundary + `"`}})
+	alt := multipart.NewWriter(w)
+	_ = alt.SetBoundary(boundary)
+	w, _ = alt.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/plain; charset=utf-8"}, "Content-Transfer-Encoding": {"quoted-printable"}})
+	writeQP(w, text)
+	w, _ = alt.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/calendar; charset=utf-8; method=REQUEST"}, "Content-Transfer-Encoding": {"base64"}})
+	writeBase64(w, ics)
+	_ = alt.Close()
+	w, _ = mixed.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {`application/ics; name="` + inviteName + `"`},
+		"Content-Disposition":       {`attachment; filename="` + inviteName + `"`},
+		"Content-Transfer-Encoding": {"base64"},
+	})
+	writeBase64(w, ics)
+	_ = mixed.Close()
+}
+
+// writeBase64 writes data in base64 lines of 76 characters (RFC 2045).
+func writeBase64(w io.Writer, data []byte) {
+	s := base64.StdEncoding.EncodeToString(data)
+	for len(s) > 76 {
+		_, _ = io.WriteString(w, s[:76]+"\r\n")
+		s = s[76:]
+	}
+	_, _ = io.WriteString(w, s+"\r\n")
 }
 
 // messageID derives the Message-ID from the idempotency key, so every
@@ -94,10 +157,16 @@ func subject(e envelope) string {
 	return clean(s)
 }
 
-// body is the plain text: the message, then the one-click acknowledge
-// link and the war-room link when there are.
+// body is the plain text: the message, the meeting when there is an
+// invitation (for mail clients without calendars), then the one-click
+// acknowledge link and the war-room link when there are.
 func body(e envelope) string {
 	text := e.message.Text()
+	if m := e.message.Meeting; m != nil && e.invite != nil {
+		const layout = "2006-01-02 15:04 UTC"
+		text += "\n\nMeeting: " + m.Start.UTC().Format(layout) + " to " + m.Start.Add(m.Duration).UTC().Format(layout) +
+			"; the calendar invitation is attached (" + inviteName + ")"
+	}
 	var links []string
 	if e.message.AckURL != "" {
 		links = append(links, "Acknowledge: "+e.message.AckURL)
