@@ -48,7 +48,8 @@ Signals: SIGTERM/SIGINT shut down gracefully; SIGHUP re-applies --policy.`,
 	f.DurationVar(&cfg.EvaluateInterval, "evaluate-interval", 30*time.Second, "how often the built-in evaluator queries, 1s to 1h")
 	f.StringVar(&cfg.EvaluateService, "evaluate-service", os.Getenv("ARQIR_EVALUATE_SERVICE"), "service of the evaluator's alerts that have no service label, set when its integration is created (env ARQIR_EVALUATE_SERVICE)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
-	f.DurationVar(&cfg.DispatchLease, "dispatch-lease", 30*time.Second, "how long a notification may be sending before another dispatcher takes it over (a crashed send is retried with the same idempotency key)")
+	f.DurationVar(&cfg.DispatchLease, "dispatch-lease", 30*time.Second, "how long a notification may be sending before another dispatcher takes it over (a crashed send is retried with the same idempotency key); longer than --dispatch-send-timeout")
+	f.DurationVar(&cfg.DispatchSendTimeout, "dispatch-send-timeout", 10*time.Second, "how long one call to a provider (Slack, PagerDuty, SMTP, …) may take before it counts as failed and is retried")
 	notifyFlags(f, &cfg.Notify)
 	return cmd
 }

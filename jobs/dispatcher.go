@@ -129,9 +129,15 @@ func (d *Dispatcher) Wake() {
 	}
 }
 
-// Run dispatches until ctx ends, sleeping until the next notification is
-// due, a Wake, or Idle, whichever comes first.
+// Run dispatches until ctx ends. Each worker slot sends on its own: a
+// provider that hangs holds its slots for at most SendTimeout while the
+// others keep claiming and sending, so one slow gateway cannot hold every
+// other page back. When nothing is due it sleeps until the next
+// notification is due, a Wake, a freed slot, or Idle, whichever comes first.
 func (d *Dispatcher) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	freed := make(chan struct{}, 1)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -140,16 +146,43 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			return
 		case <-timer.C:
 		case <-d.wake:
+		case <-freed:
 		}
-		n, err := d.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.cfg.Logger.Error("dispatch notifications", "err", err)
-		}
+		free := cap(d.sem) - len(d.sem)
 		sleep := d.cfg.Idle
-		if n == d.cfg.Batch {
-			sleep = 0 // a full batch: there is probably more
-		} else if next, err := d.cfg.Store.NextNotificationAt(ctx); err == nil && next != nil {
-			sleep = min(sleep, max(0, next.Sub(d.cfg.Now())))
+		if free > 0 {
+			batch, err := d.cfg.Store.ClaimNotifications(ctx, d.cfg.Now(), d.cfg.Lease, free)
+			if err != nil && ctx.Err() == nil {
+				d.cfg.Logger.Error("claim notifications", "err", err)
+			}
+			for _, n := range batch {
+				d.sem <- struct{}{} // never blocks: at most free were claimed
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if err := d.deliver(ctx, n); err != nil && ctx.Err() == nil {
+						d.cfg.Logger.Error("dispatch notification", "notification", n.ID, "err", err)
+					}
+					<-d.sem
+					select {
+					case freed <- struct{}{}:
+					default:
+					}
+				}()
+			}
+			if len(batch) == free {
+				sleep = 0 // every slot got work: there is probably more
+			}
+		}
+		if sleep > 0 {
+			if next, err := d.cfg.Store.NextNotificationAt(ctx); err == nil && next != nil {
+				// A floor: a due row another replica holds locked must not
+				// make this loop spin.
+				sleep = min(sleep, max(5*time.Millisecond, next.Sub(d.cfg.Now())))
+			}
+		}
+		if free == 0 {
+			sleep = d.cfg.Idle // a freed slot wakes the loop before this
 		}
 		if !timer.Stop() {
 			select {

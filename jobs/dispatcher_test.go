@@ -237,3 +237,51 @@ func TestPerChannelRateLimitQueuesWhatItCannotSendNow(t *testing.T) {
 func nil2(*arqir.Notification, arqir.Contact, []string) ([]arqir.NotificationIntent, error) {
 	return nil, nil
 }
+
+// hanging blocks every Notify until its context ends.
+type hanging struct{ started chan struct{} }
+
+func (h *hanging) Channel() string { return arqir.ChannelPagerDuty }
+func (h *hanging) Notify(ctx context.Context, _ *notify.Job) (notify.Receipt, error) {
+	h.started <- struct{}{}
+	<-ctx.Done()
+	return notify.Receipt{}, notify.TransportError("pagerduty", ctx.Err())
+}
+
+// One provider that hangs holds only its own worker: the other workers keep
+// claiming and sending, so a slow gateway cannot hold every page back.
+func TestAHangingProviderDoesNotHoldOtherPagesBack(t *testing.T) {
+	h := &hanging{started: make(chan struct{}, 1)}
+	fast := &scripted{channel: arqir.ChannelEmail}
+	clk := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
+	st := &memStore{users: map[string]*arqir.User{}}
+	reg := notify.NewRegistry(&scripted{channel: arqir.ChannelInApp})
+	reg.Register(h)
+	reg.Register(fast)
+	d := New(Config{Store: st, Registry: reg, Now: clk.now, Resolve: nil2, Workers: 2, SendTimeout: time.Minute, Idle: 5 * time.Millisecond})
+	queue(st, arqir.ChannelPagerDuty, clk.t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	<-h.started // one worker is now stuck
+	for range 5 {
+		st.mu.Lock()
+		st.n = append(st.n, &arqir.Notification{ID: int64(len(st.n) + 1), IncidentID: 7, Key: "INC-7/e", Purpose: arqir.PurposeStatusUpdate, Channel: arqir.ChannelEmail, State: arqir.NotificationQueued, NotBefore: clk.t})
+		st.mu.Unlock()
+		d.Wake()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		fast.mu.Lock()
+		sent := len(fast.jobs)
+		fast.mu.Unlock()
+		if sent == 5 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of 5 e-mails sent while PagerDuty hangs", sent)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

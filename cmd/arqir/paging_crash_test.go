@@ -36,7 +36,7 @@ func TestDeliveryContract_SIGKILLMidSendLosesNoPage(t *testing.T) {
 	fake := fakewebhook.New(smsSecret)
 	t.Cleanup(fake.Close)
 	dir := t.TempDir()
-	args := []string{"--db", filepath.Join(dir, "arqir.db"), "--dispatch-lease", dispatchLease.String()}
+	args := []string{"--db", filepath.Join(dir, "arqir.db"), "--dispatch-lease", dispatchLease.String(), "--dispatch-send-timeout", (dispatchLease / 3).String()}
 
 	first := startServe(t, dir, "serve-1", smsEnv(fake), args...)
 	if first.Token == "" {
@@ -99,6 +99,10 @@ func TestDeliveryContract_SIGKILLMidSendLosesNoPage(t *testing.T) {
 	// faults it did not use are taken by requests of our own, so none is
 	// left to hold a send of the restarted server.
 	drainFaults(t, fake, held)
+	gotBeforeRestart := map[string]bool{}
+	for _, r := range receiptsOf(fake) {
+		gotBeforeRestart[r.key] = true
+	}
 	beforeRestart := len(fake.Received())
 
 	second := startServe(t, dir, "serve-2", smsEnv(fake), args...)
@@ -106,18 +110,17 @@ func TestDeliveryContract_SIGKILLMidSendLosesNoPage(t *testing.T) {
 	recovered := time.Since(crashedAt)
 
 	sms := settled.sms()
-	for _, id := range ids {
-		if sms[pageKey(id)] == nil {
-			t.Errorf("%s has no SMS page %s", id, pageKey(id))
-		}
-	}
+	checkOnePagePerIncident(t, settled, ids)
 	resent := checkAtLeastOnce(t, settled, fake)
 	ambiguous := 0
 	for key, n := range sms {
 		if n.Ambiguous > 0 {
 			ambiguous++
 		}
-		if inFlight[key] && n.Ambiguous == 0 {
+		// Sending when the outbox was read: unless that send still
+		// completed before the kill, the crash interrupted it, and the
+		// attempt's outcome is unknown.
+		if inFlight[key] && n.Ambiguous == 0 && !gotBeforeRestart[key] {
 			t.Errorf("%s was sending when the server was killed but has no ambiguous attempt: the interrupted send is not recorded", key)
 		}
 	}

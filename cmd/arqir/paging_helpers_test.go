@@ -232,6 +232,35 @@ func (o *outbox) sms() map[string]*arqir.Notification {
 	return out
 }
 
+// checkOnePagePerIncident holds the outbox to delivery contract 6: each
+// incident has exactly one SMS page to the primary, keyed pageKey, and no
+// two notifications share a key.
+func checkOnePagePerIncident(t *testing.T, o *outbox, ids []string) {
+	t.Helper()
+	keys := map[string]int{}
+	pages := map[arqir.IncidentID]int{}
+	for _, n := range o.all {
+		keys[n.Key]++
+		if n.Purpose == arqir.PurposePage && n.Channel == arqir.ChannelSMS {
+			pages[n.IncidentID]++
+		}
+	}
+	for key, c := range keys {
+		if c > 1 {
+			t.Errorf("%d notifications have the key %s", c, key)
+		}
+	}
+	sms := o.sms()
+	for _, id := range ids {
+		n := sms[pageKey(id)]
+		if n == nil {
+			t.Errorf("%s has no SMS page %s", id, pageKey(id))
+		} else if pages[n.IncidentID] != 1 {
+			t.Errorf("%s has %d SMS pages, want 1", id, pages[n.IncidentID])
+		}
+	}
+}
+
 // countStates counts notifications per state, e.g. "delivered=40 failed=3".
 func countStates(ns []*arqir.Notification) string {
 	m := map[arqir.NotificationState]int{}
