@@ -124,9 +124,10 @@ func TestIncidentLifeCycle(t *testing.T) {
 		version = got.Version
 	}
 	// Each change also plans paging (notification_queued, …), which is
-	// paging's to test; these are the events of the changes themselves.
+	// paging's to test; these are the events of the changes themselves and
+	// what the procedures make them do (ticks, the RCA draft on resolving).
 	want := []string{"declared", "checklist_ticked", "checklist_ticked", "checklist_ticked", "acknowledged", "checklist_ticked",
-		"severity_changed", "status_changed", "roles_changed", "note", "checklist_ticked", "resolved", "reopened"}
+		"severity_changed", "status_changed", "roles_changed", "note", "checklist_ticked", "resolved", "rca_created", "reopened"}
 	if got := withoutPaging(timelineKinds(t, srv, inc.ID.String())); !slices.Equal(got, want) {
 		t.Errorf("timeline\n got %v\nwant %v", got, want)
 	}

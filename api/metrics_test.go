@@ -24,7 +24,7 @@ func TestMetricsExposeTheNamedSeries(t *testing.T) {
 	// delivers: count every breach the incidents record, by kind.
 	n := srv.Sweep(t)
 	breaches := map[string]int{arqir.DeadlineResponse: 0, arqir.DeadlineInitialNotice: 0, arqir.DeadlineStatusUpdate: 0,
-		arqir.DeadlineUpdateOverdue: 0, arqir.DeadlinePageAck: 0}
+		arqir.DeadlineUpdateOverdue: 0, arqir.DeadlinePageAck: 0, arqir.DeadlineRCA: 0}
 	total := 0
 	for _, id := range []arqir.IncidentID{1, 2} {
 		inc, err := srv.Store.Incident(t.Context(), id)

@@ -319,9 +319,11 @@ func (a *App) Sweep(ctx context.Context) (int, error) {
 	// Forget ingest request keys past arqir.IngestRequestRetention, a
 	// bounded batch per tick, so that the idempotency table stays small.
 	_, ingestErr := a.Store.SweepIngestRequests(ctx, now)
+	// Owners of overdue action items are reminded once a day (P4).
+	_, itemsErr := a.Store.SweepActionItems(ctx, now)
 	// A breach may have queued an escalation or a reminder.
 	a.dispatcher.Wake()
-	return n, errors.Join(err, a.sweepOnCall(ctx, now), ingestErr)
+	return n, errors.Join(err, a.sweepOnCall(ctx, now), ingestErr, itemsErr)
 }
 
 func (a *App) schedule(ctx context.Context) {

@@ -9,6 +9,7 @@ import (
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/escalate"
 	"github.com/arqir/arqir/jobs"
+	"github.com/arqir/arqir/rca"
 )
 
 // ackLinkLife is how long the acknowledge link in a page works: long enough
@@ -25,6 +26,7 @@ func (a *App) initPaging(ctx context.Context) error {
 	if a.ackKey, err = a.Store.ServerSecret(ctx, "ack-links"); err != nil {
 		return err
 	}
+	a.Store.SetRCADrafter(rca.Draft)
 	a.dispatcher = jobs.New(jobs.Config{
 		Store:       a.Store,
 		Registry:    reg,

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,18 +65,29 @@ func TestCLI_RejectedInputExits2(t *testing.T) {
 }
 
 // --if-version refuses a change based on a stale read (no lost update).
+// The versions are read from the server, not counted: a delivery recorded
+// by a dispatcher (the initial notice) is a change of the incident too.
 func TestCLI_IfVersionRefusesAStaleChange(t *testing.T) {
 	h := newHarness(t)
-	h.arqir("incident", "declare", "--title", "x", "--severity", "SEV3")
-	h.arqir("incident", "note", "INC-1", "someone else's change") // now version 2
-	out, code := h.arqir("incident", "severity", "INC-1", "SEV1", "--if-version", "1")
-	if code != 2 || !strings.Contains(out, "version 2") {
-		t.Fatalf("stale --if-version → %d:\n%s", code, out)
+	if out, code := h.arqir("incident", "declare", "--title", "x", "--severity", "SEV3"); code != 0 {
+		t.Fatalf("declare → %d:\n%s", code, out)
 	}
-	if inc := h.incident(1); inc.Severity != "SEV3" {
-		t.Fatalf("a refused change applied: %s", inc.Severity)
+	read := h.incident(1).Version // what the user saw
+	if out, code := h.arqir("incident", "note", "INC-1", "someone else's change"); code != 0 {
+		t.Fatalf("note → %d:\n%s", code, out)
 	}
-	if out, code := h.arqir("incident", "severity", "INC-1", "SEV1", "--if-version", "2"); code != 0 {
+	current := h.incident(1).Version
+	if current <= read {
+		t.Fatalf("the note left the incident at version %d, was %d", current, read)
+	}
+	out, code := h.arqir("incident", "severity", "INC-1", "SEV1", "--if-version", strconv.Itoa(read))
+	if code != 2 || !strings.Contains(out, "version "+strconv.Itoa(current)) {
+		t.Fatalf("stale --if-version %d → %d, want 2 naming version %d:\n%s", read, code, current, out)
+	}
+	if inc := h.incident(1); inc.Severity != "SEV3" || inc.Version != current {
+		t.Fatalf("a refused change applied: %s at version %d", inc.Severity, inc.Version)
+	}
+	if out, code := h.arqir("incident", "severity", "INC-1", "SEV1", "--if-version", strconv.Itoa(current)); code != 0 {
 		t.Fatalf("current --if-version → %d:\n%s", code, out)
 	}
 }

@@ -61,6 +61,7 @@ func TestR6_EveryChangeWritesOneTimelineEvent(t *testing.T) {
 		{"status_changed", "bob", "web"},
 		{"checklist_ticked", "alice", "cli"},
 		{"resolved", "bob", "web"},
+		{"rca_created", "system", "system"}, // P1: the RCA draft
 		{"reopened", "alice", "cli"},
 	}
 	if len(events) != len(want) {
