@@ -58,6 +58,10 @@ type Config struct {
 	// PagerDutyWebhookSecret verifies PagerDuty V3 webhooks
 	// (X-PagerDuty-Signature). Empty: the webhook route answers 404.
 	PagerDutyWebhookSecret string
+	// GitHubWebhookSecret verifies GitHub webhooks (X-Hub-Signature-256)
+	// that take issues closed on GitHub back to their action items (T6).
+	// Empty: the webhook route answers 404.
+	GitHubWebhookSecret string
 }
 
 // maxBodyBytes bounds every request body: the largest legitimate one is a
@@ -84,6 +88,7 @@ type server struct {
 	ackLinkKey             []byte
 	slack                  *slackInbound // nil: Slack is not configured
 	pagerDutyWebhookSecret string
+	gitHubWebhookSecret    string
 }
 
 // New returns the API handler. Mount it at "/" (or at least for /api/,
@@ -106,6 +111,7 @@ func New(cfg Config) http.Handler {
 		ackLinkKey:          cfg.AckLinkKey,
 
 		pagerDutyWebhookSecret: cfg.PagerDutyWebhookSecret,
+		gitHubWebhookSecret:    cfg.GitHubWebhookSecret,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -124,6 +130,7 @@ func New(cfg Config) http.Handler {
 	}
 	s.metrics = newHTTPMetrics(s.registry)
 	s.registry.MustRegister(newStatsCollector(s.store, s.policies, s.logger))
+	s.registry.MustRegister(newKPICollector(s.kpiReport, s.now, s.logger))
 	s.promHandler = newPromHandler(s.registry, s.logger)
 	return s.handler()
 }

@@ -60,6 +60,24 @@ func (s *server) routes() []route {
 
 		{"POST", "/api/v1/reports", reporter, s.handleReport},
 
+		// After the incident (P1–P4, I4, I6, T6): the RCA of a resolved
+		// incident, its review meeting and feedback, and action items.
+		{"GET", "/api/v1/rcas", viewer, s.handleListRCAs},
+		{"GET", "/api/v1/incidents/{id}/rca", viewer, s.handleGetRCA},
+		{"GET", "/api/v1/incidents/{id}/rca/export", viewer, s.handleExportRCA},
+		{"PUT", "/api/v1/incidents/{id}/rca/sections/{section}", responder, s.handleEditRCASection},
+		{"POST", "/api/v1/incidents/{id}/rca/state", responder, s.handleSetRCAState},
+		{"POST", "/api/v1/incidents/{id}/rca/meeting", responder, s.handleScheduleRCAMeeting},
+		{"POST", "/api/v1/incidents/{id}/rca/meeting/held", responder, s.handleRecordRCAMeeting},
+		{"POST", "/api/v1/incidents/{id}/rca/feedback", responder, s.handleAddRCAFeedback},
+		{"POST", "/api/v1/incidents/{id}/action-items", responder, s.handleCreateActionItem},
+		{"GET", "/api/v1/action-items", viewer, s.handleListActionItems},
+		{"GET", "/api/v1/action-items/{id}", viewer, s.handleGetActionItem},
+		{"PATCH", "/api/v1/action-items/{id}", responder, s.handleUpdateActionItem},
+
+		// The KPI scorecard (K1–K5, S1–S4, C1, C2, P1, I3): docs/kpis.md.
+		{"GET", "/api/v1/kpis", viewer, s.handleKPIs},
+
 		{"GET", "/api/v1/integrations/kinds", viewer, s.handleIntegrationKinds},
 		{"GET", "/api/v1/integrations", viewer, s.handleListIntegrations},
 		{"POST", "/api/v1/integrations", admin, s.handleCreateIntegration},
@@ -127,6 +145,7 @@ func (s *server) routes() []route {
 		{"POST", "/api/v1/slack/commands", rolePublic, s.handleSlackCommand},
 		{"POST", "/api/v1/slack/interactions", rolePublic, s.handleSlackInteraction},
 		{"POST", "/api/v1/pagerduty/webhook", rolePublic, s.handlePagerDutyWebhook},
+		{"POST", "/api/v1/github/webhook", rolePublic, s.handleGitHubWebhook},
 		{"GET", "/ack/{token}", rolePublic, s.handleAckPage},
 		{"POST", "/ack/{token}", rolePublic, s.handleAckLink},
 	}

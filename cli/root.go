@@ -86,6 +86,9 @@ func newRootCommand() *cobra.Command {
 		newIntegrationCommand(),
 		newAlertCommand(),
 		newReportCommand(),
+		newRCACommand(),
+		newActionItemCommand(),
+		newKPICommand(),
 		newRulesCommand(),
 	)
 	return root
