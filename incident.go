@@ -228,6 +228,7 @@ const (
 	SourceSlack     Source = "slack"
 	SourcePagerDuty Source = "pagerduty"
 	SourceLink      Source = "link"
+	SourceGitHub    Source = "github" // a signed GitHub webhook (an issue closed)
 )
 
 // ParseSource accepts one of the known sources.

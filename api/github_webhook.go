@@ -110,7 +110,7 @@ func (s *server) gitHubIssueClosed(ctx context.Context, ev gitHubIssuesEvent) (g
 	if ev.Issue.StateReason == "" || ev.Issue.StateReason == "completed" {
 		status = arqir.ActionItemDone // GitHub Enterprise versions without state_reason close as completed
 	}
-	actor := arqir.Actor{Name: actorName("github", ev.Sender.Login), Source: arqir.SourceAPI}
+	actor := arqir.Actor{Name: actorName("github", ev.Sender.Login), Source: arqir.SourceGitHub}
 	updated, err := s.store.UpdateActionItem(ctx, it.ID, arqir.ActionItemPatch{Status: &status}, arqir.Change{Actor: actor})
 	if err != nil {
 		// Closed in arqir meanwhile: answer as it is now.

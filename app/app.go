@@ -167,6 +167,7 @@ func (a *App) init(ctx context.Context) error {
 		AckLinkKey:             a.ackKey,
 		SlackSigningSecret:     a.cfg.Notify.SlackSigningSecret,
 		PagerDutyWebhookSecret: a.cfg.Notify.PagerDutyWebhookSecret,
+		GitHubWebhookSecret:    a.cfg.Notify.GitHubWebhookSecret,
 	})
 	ingestHandler := httpingest.New(httpingest.Config{
 		Integrations: a.Store,

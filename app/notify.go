@@ -7,6 +7,7 @@ import (
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/notify"
 	"github.com/arqir/arqir/notify/email"
+	"github.com/arqir/arqir/notify/github"
 	"github.com/arqir/arqir/notify/inapp"
 	"github.com/arqir/arqir/notify/pagerduty"
 	"github.com/arqir/arqir/notify/slack"
@@ -46,6 +47,12 @@ type NotifyConfig struct {
 	WebhookURL, WebhookSecret       string
 	SMSWebhookURL, SMSWebhookSecret string
 	PhoneURL, PhoneSecret           string
+
+	// GitHub files exported action items as issues in GitHubRepo
+	// ("owner/name") (T6); GitHubWebhookSecret verifies GitHub's issue
+	// webhooks, which close the action items of closed issues.
+	GitHubToken, GitHubRepo, GitHubAPIURL string
+	GitHubWebhookSecret                   string
 
 	// HTTPClient is used by every HTTP provider; default each one's own.
 	HTTPClient *http.Client
@@ -98,6 +105,12 @@ func (c NotifyConfig) registry() (*notify.Registry, error) {
 		n, err := email.New(email.Config{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUsername, Password: c.SMTPPassword,
 			StartTLS: c.SMTPStartTLS, TLSConfig: c.SMTPTLSConfig})
 		if err := add(n, err, "SMTP"); err != nil {
+			return nil, err
+		}
+	}
+	if c.GitHubToken != "" || c.GitHubRepo != "" {
+		n, err := github.New(github.Config{BaseURL: c.GitHubAPIURL, Token: c.GitHubToken, Repo: c.GitHubRepo, HTTPClient: c.HTTPClient})
+		if err := add(n, err, "GitHub"); err != nil {
 			return nil, err
 		}
 	}

@@ -26,6 +26,7 @@ type Store interface {
 	Contacts(ctx context.Context, at time.Time) (*arqir.ContactDirectory, error)
 	User(ctx context.Context, handle string) (*arqir.User, error)
 	WhoIsOnCall(ctx context.Context, schedule string, at time.Time) ([]*arqir.OnCallAnswer, error)
+	SetActionItemTrackerURL(ctx context.Context, id int64, url string) error
 }
 
 // Resolver turns a notification addressed to a person or role into one
@@ -306,6 +307,15 @@ func (d *Dispatcher) attempt(ctx context.Context, n *arqir.Notification) arqir.D
 		return d.retry(n, notify.AsError(err))
 	}
 	res := arqir.Delivery{State: arqir.NotificationDelivered, ProviderRef: receipt.Ref, Refs: receipt.Refs}
+	if it := n.Message.ActionItem; n.Purpose == arqir.PurposeTrackerSync && it != nil && configured {
+		// The issue link belongs to the action item, not the incident.
+		res.Refs = nil
+		if receipt.Ref != "" && it.TrackerURL != receipt.Ref {
+			if err := d.cfg.Store.SetActionItemTrackerURL(ctx, it.ID, receipt.Ref); err != nil {
+				d.cfg.Logger.Error("record the issue of an action item", "action_item", it.ID, "err", err)
+			}
+		}
+	}
 	if !configured {
 		res.Reason = fmt.Sprintf("no %s provider is configured: kept in the in-app log", n.Channel)
 	}

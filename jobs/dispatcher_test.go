@@ -66,7 +66,8 @@ func (s *memStore) FinishNotification(_ context.Context, id int64, attempt int, 
 	return arqir.Errorf(arqir.ENOTFOUND, "no notification %d", id)
 }
 
-func (s *memStore) NextNotificationAt(context.Context) (*time.Time, error) { return nil, nil }
+func (s *memStore) NextNotificationAt(context.Context) (*time.Time, error)       { return nil, nil }
+func (s *memStore) SetActionItemTrackerURL(context.Context, int64, string) error { return nil }
 func (s *memStore) Incident(_ context.Context, id arqir.IncidentID) (*arqir.Incident, error) {
 	return &arqir.Incident{ID: id, Refs: map[string]string{"slack_ts": "1.2"}}, nil
 }
