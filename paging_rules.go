@@ -60,6 +60,10 @@ type PagingRules struct {
 	Titles map[string]string
 	// BaseURL is where arqir is reached, for links in messages; may be empty.
 	BaseURL string
+	// Webhook says a generic outgoing webhook is configured: it receives a
+	// copy of every message the incident channel gets (set by app, not the
+	// policy: it is where this installation sends, not a procedure).
+	Webhook bool
 }
 
 // PagingStep is one step of the paging chain.

@@ -137,7 +137,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 func (a *App) init(ctx context.Context) error {
 	var err error
-	if a.Policies, err = loadPolicies(ctx, a.Store, a.cfg.PublicURL); err != nil {
+	if a.Policies, err = loadPolicies(ctx, a.Store, a.cfg.PublicURL, a.cfg.Notify.WebhookURL != ""); err != nil {
 		return err
 	}
 	if a.cfg.PolicyFile != "" {

@@ -19,6 +19,8 @@ type Policies struct {
 	// baseURL is where people reach arqir, for links in messages when the
 	// policy names none.
 	baseURL string
+	// webhook says an outgoing webhook receives the channel's messages.
+	webhook bool
 
 	mu     sync.RWMutex
 	record *arqir.PolicyRecord
@@ -29,8 +31,8 @@ var _ api.PolicyManager = (*Policies)(nil)
 
 // loadPolicies makes the stored active policy current, applying the
 // embedded default (the ARQ procedures) on a database that has none.
-func loadPolicies(ctx context.Context, store arqir.Store, baseURL string) (*Policies, error) {
-	m := &Policies{store: store, baseURL: baseURL}
+func loadPolicies(ctx context.Context, store arqir.Store, baseURL string, webhook bool) (*Policies, error) {
+	m := &Policies{store: store, baseURL: baseURL, webhook: webhook}
 	rec, err := store.ActivePolicy(ctx)
 	if arqir.ErrorCode(err) == arqir.ENOTFOUND {
 		d := policy.Default()
@@ -148,6 +150,7 @@ func (m *Policies) installRules() {
 	if rules.Paging.BaseURL == "" {
 		rules.Paging.BaseURL = m.baseURL
 	}
+	rules.Paging.Webhook = m.webhook
 	m.store.SetRules(rules)
 	m.store.SetPlanner(planner(rules))
 }

@@ -159,7 +159,18 @@ func (b *build) toChannel(purpose, key string, m arqir.Message) {
 	}
 	b.add(arqir.NotificationIntent{Key: key, Purpose: purpose, Target: b.r.Channel, Channel: arqir.ChannelSlackChannel,
 		Address: b.r.Channel, Recipient: b.r.Channel, Message: m})
+	if b.r.Webhook {
+		hookKey := key
+		if hookKey != "" {
+			hookKey += "/webhook"
+		}
+		b.add(arqir.NotificationIntent{Key: hookKey, Purpose: purpose, Target: targetWebhook, Channel: arqir.ChannelWebhook,
+			Recipient: "Outgoing webhook", Message: m})
+	}
 }
+
+// targetWebhook is the Target of the copies the outgoing webhook gets.
+const targetWebhook = "webhook"
 
 // toRole addresses a contact role, group member or schedule; the
 // dispatcher resolves who fills it when the notification is due.
