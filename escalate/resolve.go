@@ -9,7 +9,7 @@ import (
 
 // resolvable are the purposes whose notifications address a role that a
 // person fills when they are due.
-var resolvable = []string{arqir.PurposePage, arqir.PurposeEscalation, arqir.PurposeStakeholder, arqir.PurposeUpdateReminder, arqir.PurposeRCAReminder}
+var resolvable = []string{arqir.PurposePage, arqir.PurposeEscalation, arqir.PurposeStakeholder, arqir.PurposeUpdateReminder, arqir.PurposeRCAReminder, arqir.PurposeActionItemReminder, arqir.PurposeRCAInvite}
 
 // Resolve turns a notification addressed to a role (a page, escalation,
 // stakeholder message, update or RCA reminder whose Channel is empty) into
