@@ -27,7 +27,8 @@ type HandoffReport struct {
 	DeclaredDuringShift []HandoffIncident `json:"declared_during_shift"`
 	// DeadlinesDue are pending deadlines due within a day of the handoff.
 	DeadlinesDue []HandoffDeadline `json:"deadlines_due"`
-	// ActionItems are the unfinished action items; not tracked yet.
+	// ActionItems are the open action items overdue at the handoff or
+	// coming due in the week after it.
 	ActionItems HandoffActionItems `json:"action_items"`
 	// Notes are the outgoing engineer's handoff notes.
 	Notes []HandoffNote `json:"notes"`
@@ -61,17 +62,16 @@ type HandoffDeadline struct {
 	DueAt    time.Time  `json:"due_at"`
 }
 
-// HandoffActionItems is the action-item section of a report. Action items
-// arrive with the post-incident issue; until then the section says so
-// instead of showing made-up data.
+// HandoffActionItems is the action-item section of a report. Reports made
+// before action items were tracked say so (Tracked false) instead of
+// showing made-up data.
 type HandoffActionItems struct {
-	Tracked bool     `json:"tracked"`
-	Note    string   `json:"note"`
-	Items   []string `json:"items"`
+	Tracked bool `json:"tracked"`
+	// Note sums the section up, e.g. "1 overdue, 2 due within 7 days".
+	Note string `json:"note"`
+	// Items are one line per action item, earliest due first.
+	Items []string `json:"items"`
 }
-
-// ActionItemsNotTracked is the action-item section until they are tracked.
-var ActionItemsNotTracked = HandoffActionItems{Tracked: false, Note: "not tracked yet: action items arrive with the post-incident work (RCA and action items)"}
 
 // DeadlinesDueWithin is how far after a handoff a report looks for
 // deadlines coming due.

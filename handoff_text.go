@@ -63,12 +63,11 @@ func (r *HandoffReport) Text() string {
 	}
 
 	p("\nUnfinished action items")
-	if !r.ActionItems.Tracked {
+	if r.ActionItems.Note != "" {
 		p("  %s", r.ActionItems.Note)
-	} else {
-		for _, it := range r.ActionItems.Items {
-			p("  - %s", it)
-		}
+	}
+	for _, it := range r.ActionItems.Items {
+		p("  - %s", it)
 	}
 
 	p("\nHandoff notes (%d)", len(r.Notes))

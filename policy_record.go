@@ -39,6 +39,13 @@ type Store interface {
 	PeopleService
 	OnCallService
 	NotificationService
+	RCAService
+	ActionItemService
+	KPIService
+	// SetRCADrafter installs what pre-fills the sections of an RCA when its
+	// incident resolves; nil leaves the policy's sections empty. Safe for
+	// concurrent use.
+	SetRCADrafter(d RCADrafter)
 	// SetPlanner installs the planner every incident change consults for
 	// the notifications it causes; nil plans nothing. Safe for concurrent use.
 	SetPlanner(p Planner)

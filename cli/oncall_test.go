@@ -97,7 +97,7 @@ func TestO5_HandoffNotesReportsAndPostShiftInTheCLI(t *testing.T) {
 	group(t, srv, srv.Viewer, "oncall", "handoff-report", "1").want(t, 0,
 		"Handoff at Mon 3 Mar 2025 09:00 EST: Ada (ada) → Bob (bob)",
 		"INC-1  SEV2  INVESTIGATING", "INC-1 is flapping; watch the DB",
-		"not tracked yet", "[ ] 3. Participate in RCA meetings")
+		"0 overdue, 0 due within 7 days", "[ ] 3. Participate in RCA meetings")
 	group(t, srv, srv.Viewer, "oncall", "inbox", "--user", "bob").want(t, 0, "[handoff_report]", "Handoff report: Primary On-Call, Ada (ada) → Bob (bob)")
 	group(t, srv, srv.Viewer, "oncall", "inbox", "--user", "ada").want(t, 0, "[handoff_prompt]", "[handoff_report]")
 	group(t, srv, srv.Viewer, "oncall", "availability").want(t, 0, "nobody acknowledged an incident")

@@ -88,7 +88,7 @@ func TestO5_HandoffReportAtMondayNineNewYork(t *testing.T) {
 			}
 			// Through the CLI, as people read it.
 			out, code := w.one.arqir("oncall", "handoff-report", "1")
-			if code != 0 || !strings.Contains(out, w.open.ID.String()+"  SEV2  INVESTIGATING") || !strings.Contains(out, "not tracked yet") {
+			if code != 0 || !strings.Contains(out, w.open.ID.String()+"  SEV2  INVESTIGATING") || !strings.Contains(out, "0 overdue, 0 due within 7 days") {
 				t.Fatalf("handoff-report → %d:\n%s", code, out)
 			}
 		})

@@ -144,8 +144,8 @@ func testAutoResolve(e *env) {
 		e.t.Fatalf("resolution = %q / %q", got.RootCause, got.CustomerImpact)
 	}
 	events := e.timeline(inc.ID)
-	equal(e.t, "the last two events", kinds(events[len(events)-2:]), []string{arqir.EventAlertsResolved, arqir.EventResolved})
-	if r := events[len(events)-1]; r.Actor != arqir.SystemActor.Name {
+	equal(e.t, "the last three events", kinds(events[len(events)-3:]), []string{arqir.EventAlertsResolved, arqir.EventResolved, arqir.EventRCACreated})
+	if r := events[len(events)-2]; r.Actor != arqir.SystemActor.Name {
 		e.t.Fatalf("resolved by %s, want system", r.Actor)
 	}
 }

@@ -151,7 +151,8 @@ func testPlannerSeesIngest(e *env) {
 	if c.before == nil || !c.before.Status.Open() || c.before.Version != 2 || c.after.Status != arqir.StatusResolved || c.after.Version != 3 {
 		e.t.Fatalf("planned before %+v after %+v", c.before, c.after)
 	}
-	equal(e.t, "events of the resolving request", kinds(c.events), []string{arqir.EventAlertsResolved, arqir.EventResolved})
+	// The RCA of the resolution is created before the planner is asked (P1).
+	equal(e.t, "events of the resolving request", kinds(c.events), []string{arqir.EventAlertsResolved, arqir.EventResolved, arqir.EventRCACreated})
 	if got := e.get(inc.ID); got.Version != 3 {
 		e.t.Fatalf("version %d after resolving, want 3", got.Version)
 	}

@@ -183,8 +183,9 @@ func testResolve(e *env) {
 		e.t.Fatalf("a deadline pending at resolution is moot (cancelled, neither met nor breached), got %+v", got.Deadlines[0])
 	}
 	events := e.timeline(inc.ID)
-	if last := events[len(events)-1]; last.Kind != arqir.EventResolved || last.Data["to"] != string(arqir.StatusResolved) {
-		e.t.Fatalf("last event %+v, want resolved", last)
+	// The resolution, then the RCA it creates (P1, tested in rca.go).
+	if last := events[len(events)-2]; last.Kind != arqir.EventResolved || last.Data["to"] != string(arqir.StatusResolved) {
+		e.t.Fatalf("last but one event %+v, want resolved", last)
 	}
 	if n, err := e.st.SweepDeadlines(e.ctx, now.Add(time.Hour)); err != nil || n != 0 {
 		e.t.Fatalf("sweeping a resolved incident breached %d (%v), want 0", n, err)
@@ -221,18 +222,20 @@ func testReopen(e *env) {
 	if got.Status != arqir.StatusInvestigating || got.ResolvedAt != nil || got.Version != 3 || got.RootCause != "" {
 		e.t.Fatalf("reopened: status %s resolved %v version %d root cause %q", got.Status, got.ResolvedAt, got.Version, got.RootCause)
 	}
-	// Live again: a new response deadline (SEV3: 30 min) that the sweep breaches.
-	if len(got.Deadlines) != 2 || !got.Deadlines[1].DueAt.Equal(reopenedAt.Add(30*time.Minute)) || got.Deadlines[0].CancelledAt == nil {
-		e.t.Fatalf("deadlines after reopening %+v, want the old one moot and a new one due in 30m", got.Deadlines)
+	// Live again: a new response deadline (SEV3: 30 min) that the sweep
+	// breaches; the RCA deadline of the resolution is moot until the next.
+	if len(got.Deadlines) != 3 || !got.Deadlines[2].DueAt.Equal(reopenedAt.Add(30*time.Minute)) || got.Deadlines[0].CancelledAt == nil ||
+		got.Deadlines[1].Kind != arqir.DeadlineRCA || got.Deadlines[1].CancelledAt == nil {
+		e.t.Fatalf("deadlines after reopening %+v, want the old one and the RCA's moot and a new one due in 30m", got.Deadlines)
 	}
-	if reread := e.must(e.st.Incident(e.ctx, inc.ID)); len(reread.Deadlines) != 2 {
+	if reread := e.must(e.st.Incident(e.ctx, inc.ID)); len(reread.Deadlines) != 3 {
 		e.t.Fatalf("deadlines read back %+v", reread.Deadlines)
 	}
 	if n, err := e.st.SweepDeadlines(e.ctx, reopenedAt.Add(30*time.Minute)); err != nil || n != 1 {
 		e.t.Fatalf("reopened and unacknowledged for 30m: breached %d (%v), want 1", n, err)
 	}
 	equal(e.t, "timeline after reopening", kinds(e.timeline(inc.ID))[len(before.events):],
-		[]string{arqir.EventResolved, arqir.EventReopened, arqir.EventDeadlineBreached})
+		[]string{arqir.EventResolved, arqir.EventRCACreated, arqir.EventReopened, arqir.EventDeadlineBreached})
 }
 
 func testStaleVersion(e *env) {

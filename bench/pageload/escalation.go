@@ -46,9 +46,13 @@ func escalation(ctx context.Context, c *config, s *server, log io.Writer) (*escR
 	}
 	res := &escResult{}
 	before := machineNow()
-	fmt.Fprintf(log, "pageload: opening %d incidents, %d per request, %d senders…\n", c.incidents, c.batch, c.concurrency)
+	pace := "as fast as arqir takes them"
+	if c.openRate > 0 {
+		pace = fmt.Sprintf("%d/s", c.openRate)
+	}
+	fmt.Fprintf(log, "pageload: opening %d incidents %s, %d per request, %d senders…\n", c.incidents, pace, c.batch, c.concurrency)
 	t0 := time.Now()
-	opened := openIncidents(ctx, newSender(s, c.severity), c.incidents, c.batch, c.concurrency, res)
+	opened := openIncidents(ctx, newSender(s, c.severity), c, res)
 	res.opened = len(opened)
 	fmt.Fprintf(log, "pageload: %d incidents open after %s; waiting for their first pages…\n", res.opened, res.opening.Round(time.Millisecond))
 	first := waitPages(ctx, s.recv, opened, 1, 1, ack+c.wait)
@@ -65,19 +69,24 @@ func escalation(ctx context.Context, c *config, s *server, log io.Writer) (*escR
 	return res, readDeadlines(ctx, s.app.Store, opened, escalated, res)
 }
 
-// openIncidents sends n new alerts, batch per request, from `senders`
-// goroutines, and returns the incidents the answers name.
-func openIncidents(ctx context.Context, snd *sender, n, batch, senders int, res *escResult) map[arqir.IncidentID]bool {
+// openIncidents sends --incidents new alerts, --batch per request, from
+// --concurrency goroutines, each request at its time when --open-rate is
+// set, and returns the incidents the answers name.
+func openIncidents(ctx context.Context, snd *sender, c *config, res *escResult) map[arqir.IncidentID]bool {
+	n, batch := c.incidents, c.batch
 	opened := map[arqir.IncidentID]bool{}
 	var mu sync.Mutex
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	t0 := time.Now()
-	for range senders {
+	for range c.concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for first := int(next.Add(int64(batch)) - int64(batch)); first < n && ctx.Err() == nil; first = int(next.Add(int64(batch)) - int64(batch)) {
+				if c.openRate > 0 {
+					time.Sleep(time.Until(t0.Add(time.Duration(int64(first) * int64(time.Second) / int64(c.openRate)))))
+				}
 				r := snd.post(ctx, first, min(batch, n-first))
 				mu.Lock()
 				if r.err != "" {

@@ -39,6 +39,7 @@ type config struct {
 	// escalation
 	incidents int
 	batch     int
+	openRate  int           // incidents/s; 0: as fast as arqir takes them
 	ackWithin time.Duration // 0: the policy's (2m)
 	sweep     time.Duration
 }
@@ -55,9 +56,10 @@ Modes:
   burst       --alerts new alerts as fast as arqir accepts them, from
               --concurrency senders; latency as for rate.
   escalation  opens --incidents incidents (--batch alerts per request, each
-              alert its own incident), waits for their first pages, then for
-              the escalation page each gets when its page goes
-              unacknowledged. Lateness = escalation page at the receiver −
+              alert its own incident; all at once, or --open-rate per
+              second), waits for their first pages, then for the escalation
+              page each gets when its page goes unacknowledged (nobody
+              acknowledges). Lateness = escalation page at the receiver −
               the page acknowledgement deadline (first page + ack window).
 
 arqir runs in-process on 127.0.0.1 with the default policy (for escalation
@@ -87,6 +89,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.concurrency, "concurrency", 16, "burst: senders; escalation: senders of batches")
 	fs.IntVar(&c.incidents, "incidents", 10_000, "escalation: how many incidents to open")
 	fs.IntVar(&c.batch, "batch", 100, "escalation: alerts (incidents) per request")
+	fs.IntVar(&c.openRate, "open-rate", 0, "escalation: open this many incidents per second (0: as fast as arqir takes them), so that their deadlines come due at that rate")
 	fs.DurationVar(&c.ackWithin, "ack-within", 0, "escalation: acknowledge_page_within of the policy (default: the policy's 2m)")
 	fs.DurationVar(&c.sweep, "sweep", time.Second, "the scheduler's sweep interval (app.Config.SweepInterval)")
 
@@ -131,6 +134,10 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		return nil, fmt.Errorf("--incidents %d: give 1 to %d", c.incidents, maxIncidents)
 	case c.batch < 1 || c.batch > maxBatch:
 		return nil, fmt.Errorf("--batch %d: give 1 to %d", c.batch, maxBatch)
+	case c.openRate < 0 || c.openRate > maxRate:
+		return nil, fmt.Errorf("--open-rate %d: give 0 (as fast as possible) to %d incidents/s", c.openRate, maxRate)
+	case c.mode == "escalation" && c.openRate > 0 && time.Duration(c.incidents/c.openRate)*time.Second > maxDuration*4:
+		return nil, fmt.Errorf("--incidents / --open-rate is over %s of opening", maxDuration*4)
 	case c.ackWithin != 0 && (c.ackWithin < 10*time.Second || c.ackWithin > 10*time.Minute):
 		return nil, fmt.Errorf("--ack-within %s: give 10s to 10m", c.ackWithin)
 	case c.sweep < 50*time.Millisecond || c.sweep > 10*time.Second:

@@ -34,14 +34,20 @@ func reportFirstPages(w io.Writer, c *config, s *server, r *firstResult) {
 	fmt.Fprintf(w, "  stages     alert sent → page queued %s\n", dist(r.stages.queued))
 	fmt.Fprintf(w, "             queued → resolved to ada %s\n", dist(r.stages.resolved))
 	fmt.Fprintf(w, "             resolved → SMS received %s\n", dist(r.stages.sent))
-	fmt.Fprintf(w, "  outbox     per incident: %s\n", strings.Join(r.stages.fanOut(), ", "))
+	fmt.Fprintf(w, "  outbox     %d notifications, %d finished at %.0f/s (first alert sent → last finished), %d still queued or sending\n",
+		r.stages.total, r.stages.finished, float64(r.stages.finished)/r.stages.lastFinish.Sub(r.firstSent).Seconds(), r.stages.total-r.stages.finished)
+	fmt.Fprintf(w, "             per incident: %s\n", strings.Join(r.stages.fanOut(), ", "))
 	footer(w, s, r.machine)
 }
 
 // reportEscalation prints an escalation run.
 func reportEscalation(w io.Writer, c *config, s *server, r *escResult) {
-	fmt.Fprintf(w, "pageload escalation: %s, %d incidents (severity %q), %d alerts per request, sweep %s, ack window %s\n",
-		s.desc, c.incidents, c.severity, c.batch, c.sweep, s.app.Policies.Rules().Paging.AckWithin)
+	pace := "as fast as arqir takes them"
+	if c.openRate > 0 {
+		pace = fmt.Sprintf("at %d/s", c.openRate)
+	}
+	fmt.Fprintf(w, "pageload escalation: %s, %d incidents (severity %q) opened %s, %d alerts per request, sweep %s, ack window %s\n",
+		s.desc, c.incidents, c.severity, pace, c.batch, c.sweep, s.app.Policies.Rules().Paging.AckWithin)
 	fmt.Fprintf(w, "  opened     %d incidents in %s (%.0f/s), %d requests failed", r.opened, r.opening.Round(time.Millisecond), float64(r.opened)/r.opening.Seconds(), r.failed)
 	if r.firstErr != "" {
 		fmt.Fprintf(w, " (first: %s)", r.firstErr)
@@ -56,7 +62,7 @@ func reportEscalation(w io.Writer, c *config, s *server, r *escResult) {
 			early = fmt.Sprintf("EARLY: %d pages before their deadline", countBelow(r.lateness, 0))
 		}
 		fmt.Fprintf(w, "  LATENESS   escalation page received − deadline due: %s; min %s (%s)\n", dist(r.lateness), ms(r.lateness[0]), early)
-		fmt.Fprintf(w, "  stages     due → breached by the sweep %s\n", dist(r.breach))
+		fmt.Fprintf(w, "  stages     due → start of the sweep that breached it %s\n", dist(r.breach))
 		fmt.Fprintf(w, "             breached → page received %s\n", dist(r.dispatch))
 	}
 	footer(w, s, r.machine)

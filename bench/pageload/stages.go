@@ -21,6 +21,9 @@ type stages struct {
 	sent        []time.Duration // resolved → her SMS at the receiver
 	perIncident map[string]int  // notifications queued per incident, by purpose/channel (in-app where no provider)
 	incidents   int
+	total       int       // notifications of these incidents
+	finished    int       // of them in a final state (delivered, failed, …)
+	lastFinish  time.Time // the last one's
 }
 
 // firstStages reads the outbox of every incident (concurrently, after the
@@ -64,6 +67,11 @@ func (st *stages) add(list []*arqir.Notification, sentAt, paged time.Time) {
 			ch = "(to resolve)"
 		}
 		st.perIncident[n.Purpose+" via "+ch]++
+		st.total++
+		if n.State.Terminal() {
+			st.finished++
+			st.lastFinish = maxTime(st.lastFinish, n.UpdatedAt)
+		}
 		switch {
 		case n.Purpose == arqir.PurposePage && n.Step == 1 && n.Channel == "":
 			page = n

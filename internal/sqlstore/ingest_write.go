@@ -46,7 +46,8 @@ func (b *batch) write(outs []outcome, calls []*ingestCall) error {
 }
 
 // insertIncidents inserts the new incidents one by one (each needs its
-// generated ID back), asks the planner about each once it has its ID, and
+// generated ID back), marks their KPIs stale, gives those the batch also
+// resolved their RCA, asks the planner about each once it has its ID, and
 // inserts their services in one statement.
 func (b *batch) insertIncidents() error {
 	var services []any
@@ -63,6 +64,12 @@ func (b *batch) insertIncidents() error {
 		}
 		if err := st.queryRow(b.ctx, vals...).Scan(&inc.ID); err != nil {
 			return fmt.Errorf("insert incident %q: %w", inc.Title, err)
+		}
+		if err := b.s.markKPIStale(b.ctx, b.tx, inc); err != nil {
+			return err
+		}
+		if err := b.openRCA(is, b.now); err != nil {
+			return err
 		}
 		if b.planner != nil {
 			plan, err := b.s.planNew(b.ctx, b.tx, b.planner, inc, vals, is.timeline(), b.now)
@@ -130,8 +137,9 @@ func (b *batch) writePlans() error {
 }
 
 // updateIncidents writes the stored incidents that changed: one version
-// more, what the planner decides (before the write: it may add deadlines),
-// and their services and deadlines where those changed.
+// more, the RCA of a resolution and what the planner decides (before the
+// write: both add deadlines), and their services and deadlines where those
+// changed.
 func (b *batch) updateIncidents() error {
 	for _, is := range b.touchedIncs {
 		inc := is.inc
@@ -140,6 +148,9 @@ func (b *batch) updateIncidents() error {
 			if e.ev.At.After(inc.UpdatedAt) {
 				inc.UpdatedAt = e.ev.At
 			}
+		}
+		if err := b.openRCA(is, inc.UpdatedAt); err != nil {
+			return err
 		}
 		if b.planner != nil {
 			b.setPlan(is, planChange(b.planner, is.before, inc, is.timeline(), inc.UpdatedAt), inc.UpdatedAt)

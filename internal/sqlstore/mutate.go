@@ -42,7 +42,8 @@ func (s *Store) mutate(ctx context.Context, id arqir.IncidentID, c arqir.Change,
 
 // changeLoaded applies a transition to an incident loaded with its row
 // locked in tx, and writes what it changed: the row, services, deadlines,
-// the notifications the planner decides and the timeline, together.
+// the RCA of a resolution, the notifications the planner decides and the
+// timeline, together.
 func (s *Store) changeLoaded(ctx context.Context, tx *sql.Tx, inc *arqir.Incident, now time.Time, fn transition) (*arqir.Incident, error) {
 	// A change decided on an older "now" (a sweep that waited for this
 	// row lock, a replica whose clock lags) must not go back in time:
@@ -61,6 +62,13 @@ func (s *Store) changeLoaded(ctx context.Context, tx *sql.Tx, inc *arqir.Inciden
 		return inc, nil
 	}
 	inc.Version, inc.UpdatedAt = read.version+1, now
+	if resolvedBy(events) {
+		rca, err := s.openRCA(ctx, tx, inc, s.storedSources(ctx, tx, inc.ID, events), now)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, rca...)
+	}
 	plan := planChange(p, read.before, inc, events, now)
 	events = append(events, plan.Events...)
 	normalize(inc)
@@ -127,6 +135,9 @@ func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incid
 	if err := tx.QueryRowContext(ctx, s.q(insertIncidentSQL), vals...).Scan(&inc.ID); err != nil {
 		return fmt.Errorf("insert incident: %w", err)
 	}
+	if err := s.markKPIStale(ctx, tx, inc); err != nil {
+		return err
+	}
 	plan, err := s.planNew(ctx, tx, s.currentPlanner(), inc, vals, events, now)
 	if err != nil {
 		return err
@@ -146,7 +157,8 @@ func (s *Store) insertIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incid
 }
 
 // updateIncident writes the incident row if it still has the version it was
-// read with; anything else is a lost update and refused.
+// read with; anything else is a lost update and refused. Like every write
+// of an incident, it marks the incident's KPIs stale (kpi_rollup.go).
 func (s *Store) updateIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incident, readVersion int) error {
 	vals, err := incidentValues(inc)
 	if err != nil {
@@ -168,7 +180,7 @@ func (s *Store) updateIncident(ctx context.Context, tx *sql.Tx, inc *arqir.Incid
 	} else if n == 0 {
 		return arqir.Errorf(arqir.ECONFLICT, "%s changed while this change was applied: reload it and apply your change again", inc.ID)
 	}
-	return nil
+	return s.markKPIStale(ctx, tx, inc)
 }
 
 // replaceServices makes the incident's services exactly these, in order.

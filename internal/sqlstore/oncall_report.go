@@ -20,16 +20,17 @@ const maxReportIncidents = 200
 
 // buildReport gathers what the engineers need at handoff h, as of h: the
 // incidents open then, those declared during the outgoing shift, deadlines
-// due within a day, the outgoing engineer's notes and unfinished
-// post-shift items. It reads through q: the database, or the transaction
-// of the change that causes the handoff.
+// due within a day, open action items overdue or due within a week, the
+// outgoing engineer's notes and unfinished post-shift items. It reads
+// through q: the database, or the transaction of the change that causes
+// the handoff.
 func (s *Store) buildReport(ctx context.Context, q querier, rules arqir.OnCallRules, st *scheduleState, sched rotation.Schedule, h rotation.Handoff) (*arqir.HandoffReport, error) {
 	rule := st.rule
 	r := &arqir.HandoffReport{
 		Schedule: rule.ID, ScheduleTitle: rule.Title, Zone: rule.Zone().String(), At: storable(h.At),
 		Incoming: h.Incoming.User, IncomingName: st.name(h.Incoming.User), IncomingEnd: storable(h.Incoming.End),
 		OpenIncidents: []arqir.HandoffIncident{}, DeclaredDuringShift: []arqir.HandoffIncident{}, DeadlinesDue: []arqir.HandoffDeadline{},
-		ActionItems: arqir.ActionItemsNotTracked, Notes: []arqir.HandoffNote{}, HandoffTasks: slices.Clone(rules.HandoffTasks),
+		Notes: []arqir.HandoffNote{}, HandoffTasks: slices.Clone(rules.HandoffTasks),
 		PostShift: []arqir.PostShiftChecklist{}, CreatedAt: s.clock(),
 	}
 	if r.HandoffTasks == nil {
@@ -52,6 +53,9 @@ func (s *Store) buildReport(ctx context.Context, q querier, rules arqir.OnCallRu
 		}
 	}
 	slices.SortStableFunc(r.DeadlinesDue, func(a, b arqir.HandoffDeadline) int { return a.DueAt.Compare(b.DueAt) })
+	if r.ActionItems, err = s.handoffActionItems(ctx, q, r.At); err != nil {
+		return nil, err
+	}
 	if r.OutgoingStart != nil {
 		during, err := s.incidentsDeclared(ctx, q, *r.OutgoingStart, r.At)
 		if err != nil {

@@ -34,6 +34,10 @@ type Store struct {
 	// (notifications_plan.go); nil plans nothing.
 	planner atomic.Pointer[plannerBox]
 
+	// drafter pre-fills the RCA of an incident that resolves (rca_draft.go);
+	// nil leaves the sections empty.
+	drafter atomic.Pointer[arqir.RCADrafter]
+
 	// writer is a one-slot semaphore held by a write transaction when the
 	// dialect serialises writes (see Dialect.SerializeWrites).
 	writer chan struct{}
