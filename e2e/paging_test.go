@@ -168,7 +168,9 @@ func TestS4_Sev4WaitsForBusinessHoursToPage(t *testing.T) {
 	// is said in the channel and to the escalation list, and pages nobody.
 	p.at(inc.DeclaredAt, 2*time.Hour)
 	p.out.expect("slack", func(o outbound) bool { return o.Thread && strings.Contains(o.Text, "not acknowledged in time") }, "the missed response target in the thread")
-	p.out.expect("email", func(o outbound) bool { return o.To == "incidents@company.com" && strings.Contains(o.Text, "not acknowledged in time") }, "the missed response target to the escalation list")
+	p.out.expect("email", func(o outbound) bool {
+		return o.To == "incidents@company.com" && strings.Contains(o.Text, "not acknowledged in time")
+	}, "the missed response target to the escalation list")
 	// 09:00 in New York is 14:00 UTC on 2026-11-30.
 	nine := time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC)
 	p.at(nine.Add(-time.Second), 0)
