@@ -42,6 +42,10 @@ type Store interface {
 	RCAService
 	ActionItemService
 	KPIService
+	// FirstSeen records a signed inbound request's key until until and
+	// reports whether it is new; false is a replay, refused on every
+	// replica.
+	FirstSeen(ctx context.Context, key string, now, until time.Time) (bool, error)
 	// SetRCADrafter installs what pre-fills the sections of an RCA when its
 	// incident resolves; nil leaves the policy's sections empty. Safe for
 	// concurrent use.

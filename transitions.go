@@ -326,6 +326,8 @@ func (inc *Incident) BreachDue(now time.Time) []TimelineEvent {
 				msg = fmt.Sprintf("Deadline breached: still no status update by %s", d.DueAt.Format(time.RFC3339))
 			case DeadlineInitialNotice:
 				msg = fmt.Sprintf("Deadline breached: the initial notice was not delivered by %s", d.DueAt.Format(time.RFC3339))
+			case DeadlineRCA:
+				msg = fmt.Sprintf("Deadline breached: the RCA meeting was not held by %s (P1)", d.DueAt.Format(time.RFC3339))
 			}
 			data := map[string]string{"deadline": d.Kind, "due_at": d.DueAt.Format(time.RFC3339Nano)}
 			if d.Step > 0 {

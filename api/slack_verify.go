@@ -56,11 +56,9 @@ func newSlackInbound(secret, responsePrefix string, logger *slog.Logger) *slackI
 // ENOTFOUND when Slack is not configured, EUNAUTHORIZED for everything
 // else; a refused request changes nothing.
 //
-// The replay memory is per process: a replay sent to another replica
-// within the window gets through. Acknowledging, changing a status and
-// resolving are idempotent there (the second one is refused as already
-// done); only declare would open a second incident, and a replay needs a
-// captured request from inside TLS.
+// Replays are remembered in the database until the window closes, so a
+// replay sent to another replica is refused too; an in-memory cache in
+// front saves the write for the common replay to the same replica.
 func (s *server) verifySlack(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if s.slack == nil {
 		return nil, arqir.Errorf(arqir.ENOTFOUND, "Slack is not configured on this arqir server: an admin sets the Slack app's signing secret (Basic Information → App Credentials → Signing Secret) in arqir's configuration")
@@ -85,8 +83,17 @@ func (s *server) verifySlack(w http.ResponseWriter, r *http.Request) ([]byte, er
 	ts, _ := strconv.ParseInt(r.Header.Get("X-Slack-Request-Timestamp"), 10, 64) // parsed by the verifier already
 	// Hex is case-insensitive: the same signature in capitals is the same request.
 	key := strconv.FormatInt(ts, 10) + ":" + strings.ToLower(r.Header.Get("X-Slack-Signature"))
-	if !s.slack.seen.firstSeen(key, s.slack.wallNow(), time.Unix(ts, 0).Add(slackWindow)) {
-		return nil, arqir.Errorf(arqir.EUNAUTHORIZED, "this Slack request was already received (same timestamp and signature): a replay; nothing was done")
+	until := time.Unix(ts, 0).Add(slackWindow)
+	replay := arqir.Errorf(arqir.EUNAUTHORIZED, "this Slack request was already received (same timestamp and signature): a replay; nothing was done")
+	if !s.slack.seen.firstSeen(key, s.slack.wallNow(), until) {
+		return nil, replay
+	}
+	// The database remembers it for every replica: a replay sent to
+	// another one is refused too.
+	if fresh, err := s.store.FirstSeen(r.Context(), "slack:"+key, s.slack.wallNow(), until); err != nil {
+		return nil, err
+	} else if !fresh {
+		return nil, replay
 	}
 	return body, nil
 }

@@ -21,6 +21,7 @@ var pagingTests = []namedTest{
 	{name: "R1_AcknowledgeStopsQueuedPages", fn: testAckCancelsPages},
 	{name: "S1_AcknowledgeKeepsEscalationsAlreadyDue", fn: testCancelLaterKeepsWhatIsDue},
 	{name: "R1_AcknowledgeStopsPagesInFlight", fn: testAckStopsPagesInFlight},
+	{name: "T2_SlackReplayRefusedOnEveryReplica", fn: testFirstSeen},
 	{name: "O4_SweepEscalatesThroughThePlanner", fn: testSweepEscalates},
 	{name: "NotificationsListing", fn: testNotificationsListing},
 	{name: "ClaimNeverEarlyAndRespectsLeaseAndLimit", fn: testClaimTiming},

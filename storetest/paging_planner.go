@@ -455,3 +455,20 @@ func testAckStopsPagesInFlight(e *env) {
 		e.t.Fatalf("claimed %d after the ack, want none", len(got))
 	}
 }
+
+// A signed inbound request's key is accepted once across replicas until its
+// window closes (Slack replays).
+func testFirstSeen(e *env) {
+	other := e.open(e.t, e.clock.Now)
+	now := e.clock.Now()
+	until := now.Add(5 * time.Minute)
+	if fresh, err := e.st.FirstSeen(e.ctx, "slack:1:v0=ab", now, until); err != nil || !fresh {
+		e.t.Fatalf("first sight: %v %v", fresh, err)
+	}
+	if fresh, err := other.FirstSeen(e.ctx, "slack:1:v0=ab", now.Add(time.Minute), until); err != nil || fresh {
+		e.t.Fatalf("a replay to another replica was accepted (%v %v)", fresh, err)
+	}
+	if fresh, err := other.FirstSeen(e.ctx, "slack:1:v0=ab", until, until.Add(5*time.Minute)); err != nil || !fresh {
+		e.t.Fatalf("a key past its window is still remembered (%v %v)", fresh, err)
+	}
+}
