@@ -94,7 +94,11 @@ func (inc *Incident) RecordDelivery(n *Notification, refs map[string]string, now
 	if n.Purpose == PurposeInitialNotice {
 		for i, d := range inc.Deadlines {
 			if d.Kind == DeadlineInitialNotice && d.Pending() {
-				inc.Deadlines[i].MetAt = &now
+				if now.After(d.DueAt) {
+					inc.Deadlines[i].BreachedAt = &now // delivered, but late (C1)
+				} else {
+					inc.Deadlines[i].MetAt = &now
+				}
 				events = append(events, newEvent(SystemActor, now, EventChecklistTicked,
 					fmt.Sprintf("Initial notice delivered to %s %s after declaration (due within %s)", n.Address, now.Sub(inc.DeclaredAt).Round(time.Millisecond), d.DueAt.Sub(inc.DeclaredAt)),
 					map[string]string{"deadline": DeadlineInitialNotice}))

@@ -22,6 +22,10 @@ const (
 	MaxServices = 50
 )
 
+// AllServices stands for every service where a service is expected (the KPI
+// rollup's all-services rows), so no service may be called that.
+const AllServices = "*"
+
 // NewIncident builds a declared incident (R2: INVESTIGATING, R3: severity
 // required, R6: timeline starts) without an ID; the store assigns one.
 func NewIncident(d Declaration, rules Rules, a Actor, now time.Time) (*Incident, []TimelineEvent, error) {
@@ -343,7 +347,13 @@ func (inc *Incident) BreachDue(now time.Time) []TimelineEvent {
 func (inc *Incident) meet(kind string, now time.Time) {
 	for i, d := range inc.Deadlines {
 		if d.Kind == kind && d.Pending() {
-			inc.Deadlines[i].MetAt = &now
+			if now.After(d.DueAt) {
+				// Late, and no sweep noticed yet (a restart, a failing
+				// sweep): it was missed, whatever happens now.
+				inc.Deadlines[i].BreachedAt = &now
+			} else {
+				inc.Deadlines[i].MetAt = &now
+			}
 		}
 	}
 }
@@ -396,6 +406,8 @@ func cleanNames(field string, in []string, max int) ([]string, error) {
 		s = strings.TrimSpace(s)
 		if s == "" || slices.Contains(out, s) {
 			continue
+		} else if field == "services" && s == AllServices {
+			return nil, FieldErrorf(EUNPROCESSABLE, field, "%q is not a service name: it means every service in the KPIs; name the service", s)
 		} else if err := checkName(field, s); err != nil {
 			return nil, err
 		}

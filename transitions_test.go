@@ -304,3 +304,21 @@ func TestK5_FalsePositiveVerdictSurvivesResolveAndReopen(t *testing.T) {
 		t.Fatal("reopening erased the false-positive verdict")
 	}
 }
+
+// An acknowledgement after the response target is a miss even when no sweep
+// breached the deadline first (a restart, a failing sweep): the KPIs must
+// not count it as met.
+func TestS2_LateAcknowledgementCountsAsMissedWithoutASweep(t *testing.T) {
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	inc, _, err := arqir.NewIncident(arqir.Declaration{Title: "x", Severity: "SEV2"}, testRules(), arqir.Actor{Name: "a", Source: arqir.SourceCLI}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inc.Acknowledge(arqir.Actor{Name: "ada", Source: arqir.SourceCLI}, now.Add(45*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	d := inc.Deadlines[0]
+	if d.Kind != arqir.DeadlineResponse || d.MetAt != nil || d.BreachedAt == nil {
+		t.Fatalf("response deadline after a late ack: %+v; want breached, not met", d)
+	}
+}

@@ -128,7 +128,7 @@ func DetectionRule(rules []arqir.AlertRule, labels map[string]string) (arqir.Ale
 // serviceLabel is the alert's "service" label if it can name a service.
 func serviceLabel(labels map[string]string) string {
 	s := strings.TrimSpace(labels["service"])
-	if utf8.RuneCountInString(s) > arqir.MaxNameLen || len(s) > arqir.MaxNameLen {
+	if utf8.RuneCountInString(s) > arqir.MaxNameLen || len(s) > arqir.MaxNameLen || s == arqir.AllServices {
 		return "" // not a service name an incident can carry; fall back
 	}
 	return s

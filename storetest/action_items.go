@@ -14,6 +14,7 @@ var actionItemTests = []namedTest{
 	{name: "P4_UpdateAndCloseAnActionItem", fn: testUpdateActionItem},
 	{name: "T6_ExportedItemsFollowTheirTrackerIssue", fn: testActionItemExport},
 	{name: "ActionItemsListEarliestDueFirst", fn: testActionItemList},
+	{name: "P4_ClosingWorksAfterThePolicyDroppedTheCategory", fn: testCloseAfterPolicyChange},
 }
 
 // item is a valid action item on an incident: prevention, owned by ada,
@@ -326,4 +327,26 @@ func testActionItemList(e *env) {
 	}
 	_, err := e.st.ActionItem(e.ctx, a.ID+100)
 	wantCode(e.t, err, arqir.ENOTFOUND)
+}
+
+// A policy that no longer has an item's category must not trap the item
+// open: closing it is always possible.
+func testCloseAfterPolicyChange(e *env) {
+	e.postIncident()
+	inc := e.declare("SEV2", "Checkout errors")
+	in := item(inc.ID, "Write the failover runbook", day(20, 0, 0))
+	in.Category = "documentation"
+	it := e.file(in)
+	r := PostIncidentRules(2)
+	r.PostIncident.Categories = r.PostIncident.Categories[:1]
+	e.st.SetRules(r)
+	done := arqir.ActionItemDone
+	got := e.mustItem(e.st.UpdateActionItem(e.ctx, it.ID, arqir.ActionItemPatch{Status: &done}, as))
+	if got.Status != arqir.ActionItemDone {
+		e.t.Fatalf("status %s, want done", got.Status)
+	}
+	title := "Write it"
+	if _, err := e.st.UpdateActionItem(e.ctx, it.ID, arqir.ActionItemPatch{Title: &title}, as); arqir.ErrorCode(err) != arqir.EUNPROCESSABLE {
+		e.t.Fatalf("editing an item of a dropped category: %v, want the category refused", err)
+	}
 }

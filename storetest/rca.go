@@ -12,6 +12,7 @@ var rcaTests = []namedTest{
 	{name: "P2_DrafterFillsTheSectionsFromTheTimelineAndAlerts", fn: testRCADrafted},
 	{name: "P2_AutoResolveByAlertsCreatesTheRCA", fn: testRCAAutoResolved},
 	{name: "P1_ResolvingAgainKeepsTheRCAAndMovesItsDueTime", fn: testRCAResolvedAgain},
+	{name: "P1_PublishedRCAGoesBackToReviewWhenResolvedAgain", fn: testRCAPublishedThenResolvedAgain},
 	{name: "P1_OverdueRCAIsFlaggedByTheClock", fn: testRCAOverdue},
 	{name: "P2_EditASection", fn: testRCAEdit},
 	{name: "P2_StatesMoveDraftReviewPublished", fn: testRCAStates},
@@ -386,4 +387,24 @@ func testRCAList(e *env) {
 		_, err := e.st.RCAs(e.ctx, f)
 		wantCode(e.t, err, arqir.EINVALID)
 	}
+}
+
+// A published RCA whose incident resolves again goes back to review: the
+// fix it described did not hold, and the new meeting must be recordable.
+func testRCAPublishedThenResolvedAgain(e *env) {
+	e.postIncident()
+	inc := e.declare("SEV2", "Checkout errors", "checkout")
+	e.clock.Advance(10 * time.Minute)
+	e.resolve(inc.ID)
+	e.mustRCA(e.st.SetRCAState(e.ctx, inc.ID, arqir.RCAInReview, "", as))
+	e.mustRCA(e.st.SetRCAState(e.ctx, inc.ID, arqir.RCAPublished, "", as))
+	e.clock.Advance(time.Hour)
+	e.must(e.st.Reopen(e.ctx, inc.ID, "errors are back", as))
+	e.clock.Advance(time.Hour)
+	e.resolve(inc.ID)
+	r := e.rca(inc.ID)
+	if r.State != arqir.RCAInReview || r.PublishedAt != nil {
+		e.t.Fatalf("RCA after resolving again: %s published %v; want back in review", r.State, r.PublishedAt)
+	}
+	e.mustRCA(e.st.RecordRCAMeeting(e.ctx, inc.ID, micro(e.clock.Now()), []string{"ada"}, as))
 }

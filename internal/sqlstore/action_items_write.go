@@ -114,7 +114,16 @@ func (s *Store) UpdateActionItem(ctx context.Context, id int64, p arqir.ActionIt
 		}
 		next := *it
 		patchActionItem(&next, p)
-		if err := checkActionItem(rules.PostIncident, &next, p.DueOn != nil, now); err != nil {
+		// Closing or reopening is always possible: a policy that since
+		// dropped the item's category or runbook must not trap it open.
+		statusOnly := p.Title == nil && p.Description == nil && p.Owner == nil && p.DueOn == nil && p.Category == nil && p.Runbook == nil
+		if statusOnly {
+			switch next.Status {
+			case arqir.ActionItemOpen, arqir.ActionItemDone, arqir.ActionItemCancelled:
+			default:
+				return arqir.FieldErrorf(arqir.EUNPROCESSABLE, "status", "unknown action item status %q: use open, done or cancelled", next.Status)
+			}
+		} else if err := checkActionItem(rules.PostIncident, &next, p.DueOn != nil, now); err != nil {
 			return err
 		}
 		if p.Owner != nil && next.Owner != it.Owner {

@@ -107,6 +107,12 @@ func (s *Store) openRCA(ctx context.Context, tx *sql.Tx, inc *arqir.Incident, sr
 	} else {
 		r.Sections = mergeSections(r.Sections, drafted)
 		r.HeldAt = nil // the fix that was reviewed did not hold: review the new one
+		// A published RCA described a fix that did not hold: it goes back
+		// to review, so the new meeting can be recorded and the record
+		// is not changed behind its readers' backs.
+		if r.State == arqir.RCAPublished {
+			r.State, r.PublishedAt = arqir.RCAInReview, nil
+		}
 	}
 	r.DueAt, r.UpdatedAt = due, now
 	r.Version++

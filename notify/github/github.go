@@ -134,10 +134,32 @@ func (n *Notifier) Notify(ctx context.Context, j *notify.Job) (notify.Receipt, e
 		return n.close(ctx, j, item)
 	}
 	if item.TrackerURL != "" {
-		// Filed already (the item was exported before): nothing to do.
-		return receipt(item, item.TrackerURL), nil
+		// Filed already and open again in arqir: open its issue again.
+		return n.reopen(ctx, item)
+	}
+	// An item reopened before its first filing recorded the link may
+	// have an issue already: look for its marker before filing another.
+	if found, err := n.find(ctx, func(is *issue) bool { return hasMarker(is.Body, itemMarker(item)) }); err != nil {
+		return notify.Receipt{}, err
+	} else if found != nil {
+		return receipt(item, found.HTMLURL), nil
 	}
 	return n.create(ctx, j, item)
+}
+
+// reopen opens the item's issue again (GitHub answers 200 when it is open).
+func (n *Notifier) reopen(ctx context.Context, item *arqir.ActionItem) (notify.Receipt, error) {
+	number, err := n.issueNumber(item.TrackerURL)
+	if err != nil {
+		return notify.Receipt{}, err
+	}
+	what := fmt.Sprintf("reopening GitHub issue #%d of %s/%s (action item %d is open again)", number, n.owner, n.repo, item.ID)
+	if err := n.call(ctx, http.MethodPatch, n.repoPath("issues", strconv.Itoa(number)), nil, struct {
+		State string `json:"state"`
+	}{"open"}, nil, what); err != nil {
+		return notify.Receipt{}, err
+	}
+	return receipt(item, item.TrackerURL), nil
 }
 
 // create files the issue, unless a previous attempt of this notification

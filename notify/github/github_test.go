@@ -106,14 +106,20 @@ func TestT6_FileActionItemAsIssue(t *testing.T) {
 		t.Errorf("request %+v", req)
 	}
 
-	// An item that already has its issue is not filed again.
+	// An item that already has its issue is not filed again: an open item
+	// (reopened in arqir) opens its issue again instead.
 	filed := item()
 	filed.TrackerURL = is.HTMLURL
 	if r, err := n.Notify(context.Background(), job(filed, 1)); err != nil || r.Ref != is.HTMLURL {
 		t.Fatalf("%+v %v", r, err)
 	}
-	if len(srv.Requests()) != 1 || len(srv.Issues(repo)) != 1 {
+	if len(srv.Issues(repo)) != 1 {
 		t.Fatal("an item with a tracker URL was filed again")
+	}
+	// An item whose first filing never recorded its link is found by its
+	// marker instead of being filed twice.
+	if r, err := n.Notify(context.Background(), job(item(), 1)); err != nil || r.Ref != is.HTMLURL || len(srv.Issues(repo)) != 1 {
+		t.Fatalf("refiling an item without its link: %+v %v, %d issues", r, err, len(srv.Issues(repo)))
 	}
 }
 
