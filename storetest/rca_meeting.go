@@ -13,6 +13,7 @@ var rcaMeetingTests = []namedTest{
 	{name: "P1_RecordingTheMeetingMeetsTheDeadline", fn: testRCAHeld},
 	{name: "P1_RecordingRefusalsChangeNothing", fn: testRCAHeldRefusals},
 	{name: "P1_MeetingHeldLateBreachesTheDeadline", fn: testRCAHeldLate},
+	{name: "P1_MeetingHeldInTimeButRecordedLateMeetsTheDeadline", fn: testRCAHeldInTimeRecordedLate},
 }
 
 // invites returns the RCA invitations of an incident, oldest first.
@@ -226,4 +227,23 @@ func testRCAHeldLate(e *env) {
 	if n, err := e.st.SweepDeadlines(e.ctx, now); err != nil || n != 0 {
 		e.t.Fatalf("the sweep breached %d (%v) again", n, err)
 	}
+}
+
+// A meeting held in time but recorded after the sweep breached the deadline
+// meets it: the meeting's time decides P1, and the breach is withdrawn on
+// the timeline.
+func testRCAHeldInTimeRecordedLate(e *env) {
+	e.postIncident()
+	inc := e.declare("SEV2", "Checkout errors")
+	resolvedAt := micro(e.clock.Advance(20 * time.Minute))
+	e.resolve(inc.ID)
+	due := resolvedAt.Add(24 * time.Hour)
+	if n, err := e.st.SweepDeadlines(e.ctx, due); err != nil || n != 1 {
+		e.t.Fatalf("the sweep at the deadline breached %d (%v), want the RCA deadline", n, err)
+	}
+	e.clock.Set(due.Add(time.Hour))
+	heldAt := due.Add(-4 * time.Hour)
+	e.mustRCA(e.st.RecordRCAMeeting(e.ctx, inc.ID, heldAt, []string{"ada"}, as))
+	dl := e.get(inc.ID).Deadlines
+	equal(e.t, "the RCA deadline", dl[len(dl)-1], arqir.Deadline{Kind: arqir.DeadlineRCA, DueAt: due, MetAt: &heldAt})
 }

@@ -160,7 +160,17 @@ func (s *Store) RecordRCAMeeting(ctx context.Context, id arqir.IncidentID, heldA
 		r.HeldAt, r.Attendees = &heldAt, handles
 		verdict := "no RCA deadline was pending"
 		for i, d := range inc.Deadlines {
-			if d.Kind != arqir.DeadlineRCA || !d.Pending() {
+			if d.Kind != arqir.DeadlineRCA {
+				continue
+			}
+			// Held in time but recorded after the sweep breached it: the
+			// meeting's time decides (P1), and the timeline says so.
+			if d.BreachedAt != nil && d.MetAt == nil && d.CancelledAt == nil && !heldAt.After(d.DueAt) && d.BreachedAt.After(heldAt) {
+				inc.Deadlines[i].BreachedAt, inc.Deadlines[i].MetAt = nil, &heldAt
+				verdict = "P1 met: held by " + d.DueAt.Format(time.RFC3339) + ", recorded late; the breach is withdrawn"
+				continue
+			}
+			if !d.Pending() {
 				continue
 			}
 			if heldAt.After(d.DueAt) {
