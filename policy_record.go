@@ -42,6 +42,7 @@ type Store interface {
 	RCAService
 	ActionItemService
 	KPIService
+	SessionService
 	// FirstSeen records a signed inbound request's key until until and
 	// reports whether it is new; false is a replay, refused on every
 	// replica.

@@ -22,7 +22,8 @@ func TestO1_UsersAndTeamsThroughTheAPI(t *testing.T) {
 	addUser(t, srv, "bob", "Bob")
 	var list struct{ Users []arqir.User }
 	call(t, srv, "GET", "/api/v1/users", V, "").wantStatus(t, http.StatusOK).decodeInto(t, &list)
-	if len(list.Users) != 2 {
+	// ada, bob and the first-run admin who signs in to the web UI.
+	if len(list.Users) != 3 {
 		t.Fatalf("users = %+v", list.Users)
 	}
 	call(t, srv, "PATCH", "/api/v1/users/ada", A, `{"phone":"+442071838750"}`).wantStatus(t, http.StatusOK).decodeInto(t, &u)
@@ -36,11 +37,11 @@ func TestO1_UsersAndTeamsThroughTheAPI(t *testing.T) {
 		t.Fatalf("deleted user = %+v", u)
 	}
 	call(t, srv, "GET", "/api/v1/users", V, "").decodeInto(t, &list)
-	if len(list.Users) != 1 {
+	if len(list.Users) != 2 { // ada and admin
 		t.Fatalf("active users = %+v", list.Users)
 	}
 	call(t, srv, "GET", "/api/v1/users?deleted=true", V, "").decodeInto(t, &list)
-	if len(list.Users) != 2 {
+	if len(list.Users) != 3 {
 		t.Fatalf("all users = %+v", list.Users)
 	}
 	call(t, srv, "GET", "/api/v1/users/bob", V, "").wantStatus(t, http.StatusOK)

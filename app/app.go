@@ -177,7 +177,7 @@ func (a *App) init(ctx context.Context) error {
 		Registry:     reg,
 		Now:          a.cfg.Now,
 	})
-	a.Handler = a.wakeOnWrite(Mount(apiHandler, ingestHandler))
+	a.Handler = a.wakeOnWrite(a.withWeb(Mount(apiHandler, ingestHandler)))
 	return nil
 }
 
@@ -223,22 +223,28 @@ func (e *PolicyError) Error() string {
 	return msg
 }
 
-// firstRun prints an admin token once, on a database that never had one.
+// firstRun prints an admin token once, on a database that never had one,
+// and then the password of an admin who can sign in to the web UI, on a
+// database where nobody can (app/firstrun_login.go).
 func (a *App) firstRun(ctx context.Context) error {
 	n, err := a.Store.CountTokens(ctx)
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
 	}
-	secret, _, err := a.Store.CreateToken(ctx, "admin", arqir.RoleAdmin)
-	if arqir.ErrorCode(err) == arqir.ECONFLICT {
-		return nil // another replica starting at the same time made it and printed it
-	} else if err != nil {
-		return fmt.Errorf("create the first admin token: %w", err)
+	if n == 0 {
+		secret, _, err := a.Store.CreateToken(ctx, "admin", arqir.RoleAdmin)
+		switch {
+		case arqir.ErrorCode(err) == arqir.ECONFLICT:
+			// another replica starting at the same time made it and printed it
+		case err != nil:
+			return fmt.Errorf("create the first admin token: %w", err)
+		default:
+			fmt.Fprintf(a.cfg.Out, "\nFirst start: created an admin API token. It is shown only this once:\n\n    %s\n\n"+
+				"Use it with:  export ARQIR_TOKEN=%s\n"+
+				"Make more with:  arqir token create --role responder --name <who>\n\n", secret, secret)
+		}
 	}
-	fmt.Fprintf(a.cfg.Out, "\nFirst start: created an admin API token. It is shown only this once:\n\n    %s\n\n"+
-		"Use it with:  export ARQIR_TOKEN=%s\n"+
-		"Make more with:  arqir token create --role responder --name <who>\n\n", secret, secret)
-	return nil
+	return a.firstLogin(ctx)
 }
 
 // Start listens and serves in the background; the scheduler runs until ctx ends.

@@ -28,7 +28,7 @@ func newUserCommand() *cobra.Command {
 		},
 	}
 	f := addClientFlags(cmd)
-	cmd.AddCommand(newUserAddCommand(f), newUserListCommand(f), newUserShowCommand(f), newUserUpdateCommand(f), newUserRemoveCommand(f))
+	cmd.AddCommand(newUserAddCommand(f), newUserListCommand(f), newUserShowCommand(f), newUserUpdateCommand(f), newUserRemoveCommand(f), newUserPasswordCommand())
 	return cmd
 }
 

@@ -29,7 +29,7 @@ func TestOnCallRoundTrip(t *testing.T) {
 	if u, err := admin.UpdateUser(ctx, "ada", client.UserPatch{Phone: &phone}); err != nil || u.Phone != phone || u.Name != "Ada" {
 		t.Fatalf("update = %+v, %v", u, err)
 	}
-	if users, err := admin.Users(ctx, false); err != nil || len(users) != 2 {
+	if users, err := admin.Users(ctx, false); err != nil || len(users) != 3 { // with the first-run admin
 		t.Fatalf("users = %v, %v", users, err)
 	}
 	if _, err := admin.CreateTeam(ctx, client.TeamRequest{Name: "payments", Members: []string{"ada"}}); err != nil {
