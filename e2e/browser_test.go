@@ -79,6 +79,17 @@ func TestUI_DeclareAcknowledgeUpdateResolveInTheBrowser(t *testing.T) {
 	b.open(fmt.Sprintf("/incidents/%d/rca", id))
 	b.textIs("#rca-state", "draft")
 	b.contains("main", "Checkout payments failing for EU cards")
+
+	// It is in the RCA list, due within 24 hours, and counts in the KPIs:
+	// one automated-or-manual incident resolved, so MTTR has a value.
+	b.open("/rcas")
+	b.contains("#rcas", "Checkout payments failing for EU cards")
+	h.Clock.Advance(time.Minute) // the window ends now: let a minute pass
+	b.open("/kpis?since=30d")
+	b.contains("#kpi-mttr", "1 sample")
+	if got := b.text("#kpi-mttr .tile-value"); got == "" || strings.Contains(got, "no data") {
+		t.Fatalf("MTTR after resolving one incident reads %q", got)
+	}
 }
 
 // hostile is text an attacker controls (an alert title, a service name, a
