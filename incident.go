@@ -370,6 +370,10 @@ type IncidentService interface {
 	// run on several replicas at once: each breach is recorded once.
 	SweepDeadlines(ctx context.Context, now time.Time) (int, error)
 
+	// NextDeadlineAt returns when the earliest pending deadline is due, or
+	// nil when none is; the scheduler sleeps until then.
+	NextDeadlineAt(ctx context.Context) (*time.Time, error)
+
 	// Stats counts open incidents by severity and breaches ever recorded.
 	Stats(ctx context.Context) (*IncidentStats, error)
 }

@@ -100,7 +100,10 @@ type App struct {
 	evaluator *evaluator // the built-in rule evaluator (app/evaluator.go)
 
 	dispatcher *jobs.Dispatcher // sends notifications (app/paging.go)
-	ackKey     []byte           // signs acknowledge links
+	// deadlinesChanged wakes the scheduler after a write that may have
+	// added a deadline, so it can wake when that one is due.
+	deadlinesChanged chan struct{}
+	ackKey           []byte // signs acknowledge links
 
 	listener net.Listener
 	server   *http.Server
@@ -127,7 +130,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, Store: store}
+	a := &App{cfg: cfg, Store: store, deadlinesChanged: make(chan struct{}, 1)}
 	if err := a.init(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -334,20 +337,59 @@ func (a *App) Sweep(ctx context.Context) (int, error) {
 }
 
 func (a *App) schedule(ctx context.Context) {
-	t := time.NewTicker(a.cfg.SweepInterval)
-	defer t.Stop()
+	full := time.NewTicker(a.cfg.SweepInterval)
+	defer full.Stop()
+	// Between full ticks the scheduler also wakes when the next deadline is
+	// due, so an escalation fires within milliseconds of its due time rather
+	// than up to a tick late (delivery contract 4). Tests that drive the
+	// clock themselves (ManualDispatch) sweep explicitly instead.
+	first := time.Duration(0)
+	if a.cfg.ManualDispatch {
+		first = a.cfg.SweepInterval
+	}
+	due := time.NewTimer(first)
+	defer due.Stop()
+	failed := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-a.deadlinesChanged:
+		case <-full.C:
 			n, err := a.Sweep(ctx)
 			if err != nil && ctx.Err() == nil {
 				a.cfg.Logger.Error("deadline sweep", "err", err)
 			} else if n > 0 {
 				a.cfg.Logger.Warn("deadlines breached", "count", n)
 			}
+		case <-due.C:
+			n, err := a.Store.SweepDeadlines(ctx, a.cfg.Now())
+			if err != nil && ctx.Err() == nil {
+				a.cfg.Logger.Error("deadline sweep", "err", err)
+			} else if n > 0 {
+				a.dispatcher.Wake()
+			}
+			failed = err != nil
 		}
+		if a.cfg.ManualDispatch {
+			continue
+		}
+		// New deadlines come with writes (which signal deadlinesChanged)
+		// and with sweeps; looking at least every second also catches
+		// those of other replicas.
+		sleep := min(a.cfg.SweepInterval, time.Second)
+		// A deadline that could not be breached waits for the next full
+		// tick: retrying it at once would spin.
+		if next, err := a.Store.NextDeadlineAt(ctx); err == nil && next != nil && !failed {
+			sleep = min(sleep, max(5*time.Millisecond, next.Sub(a.cfg.Now())+time.Millisecond))
+		}
+		if !due.Stop() {
+			select {
+			case <-due.C:
+			default:
+			}
+		}
+		due.Reset(sleep)
 	}
 }
 

@@ -70,6 +70,10 @@ func (a *App) wakeOnWrite(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && a.dispatcher != nil {
 			a.dispatcher.Wake()
+			select {
+			case a.deadlinesChanged <- struct{}{}:
+			default:
+			}
 		}
 	})
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -90,4 +91,22 @@ func (s *Store) dueDeadlines(ctx context.Context, now time.Time, after dueKey) (
 		return nil, fmt.Errorf("find due deadlines: %w", err)
 	}
 	return out, nil
+}
+
+// NextDeadlineAt returns when the earliest pending deadline is due, or nil
+// when none is pending: the scheduler sleeps until then instead of a whole
+// tick, so an escalation fires within milliseconds of its due time. It
+// reads the first entry of the partial index of pending deadlines.
+func (s *Store) NextDeadlineAt(ctx context.Context) (*time.Time, error) {
+	var due sql.NullInt64
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT due_at FROM deadlines
+		WHERE met_at IS NULL AND breached_at IS NULL AND cancelled_at IS NULL
+		ORDER BY due_at LIMIT 1`)).Scan(&due)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !due.Valid) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("find the next deadline: %w", err)
+	}
+	t := fromMicros(due.Int64)
+	return &t, nil
 }
