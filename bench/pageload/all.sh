@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The "Paging (issue 5)" measurements of docs/benchmarks.md, in order, each
 # after the machine is idle (bench/lib.sh). Every step is bounded and stops
-# by itself: rate and burst take under 2 minutes, escalation about 4 (its
-# 2-minute page acknowledgement window). PostgreSQL steps run when
+# by itself: rate and burst take under 2 minutes, escalation 3–8 (its
+# 2-minute page acknowledgement window; the paced ones open for 5.5 minutes),
+# about an hour in all. PostgreSQL steps run when
 # $ARQIR_BENCH_POSTGRES (or $ARQIR_TEST_POSTGRES) is set, in a fresh schema
 # dropped afterwards.
 #
@@ -29,3 +30,10 @@ for db in "${dbs[@]}"; do
 done
 step escalation --sweep 250ms                   # the same with a 250 ms sweep (SQLite)
 step rate --severity warning                    # SEV3: fewer notifications per incident
+# deadlines falling due at 30/s instead of all at once, 10 000 open by the end
+step escalation --open-rate 30 --batch 10
+step escalation --open-rate 30 --batch 10 --sweep 250ms
+# the rate ladder: where p99 ≤ 50 ms holds (SQLite)
+step rate --rate 2 --duration 30s
+for r in 20 40; do step rate --rate "$r"; done
+for r in 10 50 75 100; do step rate --rate "$r" --severity warning; done
