@@ -22,7 +22,6 @@ var pagingTests = []namedTest{
 	{name: "S1_AcknowledgeKeepsEscalationsAlreadyDue", fn: testCancelLaterKeepsWhatIsDue},
 	{name: "R1_AcknowledgeStopsPagesInFlight", fn: testAckStopsPagesInFlight},
 	{name: "T2_SlackReplayRefusedOnEveryReplica", fn: testFirstSeen},
-	{name: "O4_PagesAreClaimedBeforeNoticesAndCopies", fn: testPagesAreClaimedFirst},
 	{name: "O4_SweepEscalatesThroughThePlanner", fn: testSweepEscalates},
 	{name: "NotificationsListing", fn: testNotificationsListing},
 	{name: "ClaimNeverEarlyAndRespectsLeaseAndLimit", fn: testClaimTiming},

@@ -472,26 +472,3 @@ func testFirstSeen(e *env) {
 		e.t.Fatalf("a key past its window is still remembered (%v %v)", fresh, err)
 	}
 }
-
-// Under a backlog the page goes first: a notification that asks a person
-// to act is claimed before earlier notices and informational copies.
-func testPagesAreClaimedFirst(e *env) {
-	e.pager(func(before, after *arqir.Incident, _ []arqir.TimelineEvent, now time.Time) arqir.Plan {
-		if before != nil {
-			return arqir.Plan{}
-		}
-		copyToCSD := arqir.NotificationIntent{Purpose: arqir.PurposeStakeholder, Target: "customer_success_director", Channel: arqir.ChannelEmail, Address: "csd@example.com"}
-		notice := arqir.NotificationIntent{Purpose: arqir.PurposeInitialNotice, Target: "#incidents", Channel: arqir.ChannelSlackChannel, Address: "#incidents"}
-		return arqir.Plan{Notify: []arqir.NotificationIntent{copyToCSD, notice, page(after.ID, 1, "schedule:primary")}}
-	})
-	inc := e.declare("SEV1", "Checkout down")
-	var order []string
-	for range 3 {
-		got := e.claim(e.st, inc.DeclaredAt, time.Minute, 1)
-		if len(got) != 1 {
-			e.t.Fatalf("claimed %d, want 1", len(got))
-		}
-		order = append(order, got[0].Purpose)
-	}
-	equal(e.t, "claim order", order, []string{arqir.PurposePage, arqir.PurposeInitialNotice, arqir.PurposeStakeholder})
-}

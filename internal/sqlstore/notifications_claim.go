@@ -39,7 +39,7 @@ func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease tim
 		due := lapsed
 		if len(lapsed) < limit {
 			queued, err := queryAll(ctx, tx, s.q(`SELECT `+notificationColumns+` FROM notifications
-				WHERE state = 'queued' AND not_before <= ? ORDER BY priority, not_before, id LIMIT ?`+s.d.skipLocked()),
+				WHERE state = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`+s.d.skipLocked()),
 				scanNotification, micros(now), limit-len(lapsed))
 			if err != nil {
 				return fmt.Errorf("find due notifications: %w", err)

@@ -217,7 +217,7 @@ func describe(purpose string, step int, target, recipient, channel string) strin
 	return b.String()
 }
 
-const notificationInsertCols = 20
+const notificationInsertCols = 19
 
 // insertNotifications queues rows with ON CONFLICT (key) DO NOTHING, in
 // one statement (one per maxChunk rows), and reports which were inserted.
@@ -238,7 +238,7 @@ func (s *Store) insertNotifications(ctx context.Context, tx *sql.Tx, rows []newN
 			in := r.intent
 			args = append(args, r.incident, r.key, in.Purpose, in.Step, in.Target, in.Channel, in.Address, in.Recipient,
 				string(msg), string(arqir.NotificationQueued), 0, 0, micros(r.notBefore), micros(r.expiresAt), "", "",
-				micros(r.now), micros(r.now), parent, notificationPriority(in.Purpose))
+				micros(r.now), micros(r.now), parent)
 		}
 		keys, err := queryAll(ctx, tx, s.q(insertNotificationsHead+valuesList(len(chunk), notificationInsertCols)+insertNotificationsTail),
 			func(sc scanner) (string, error) {
@@ -260,7 +260,7 @@ func (s *Store) insertNotifications(ctx context.Context, tx *sql.Tx, rows []newN
 
 const (
 	insertNotificationsHead = `INSERT INTO notifications (incident_id, key, purpose, step, target, channel, address, recipient,
-		message, state, attempts, ambiguous, not_before, expires_at, reason, provider_ref, created_at, updated_at, parent, priority) VALUES `
+		message, state, attempts, ambiguous, not_before, expires_at, reason, provider_ref, created_at, updated_at, parent) VALUES `
 	insertNotificationsTail = " ON CONFLICT (key) DO NOTHING RETURNING key"
 )
 
@@ -313,18 +313,4 @@ func (s *Store) cancelQueued(ctx context.Context, tx *sql.Tx, id arqir.IncidentI
 	return []arqir.TimelineEvent{{At: now, Kind: arqir.EventNotificationsStopped, Actor: arqir.SystemActor.Name, Source: arqir.SystemActor.Source,
 		Message: fmt.Sprintf("Stopped %d queued %s: %s", n, noun, reason),
 		Data:    map[string]string{"count": strconv.FormatInt(n, 10), "reason": reason, "purposes": strings.Join(purposes, ",")}}}, nil
-}
-
-// notificationPriority orders due notifications for the dispatcher: pages
-// first (someone must act now), then notices and reminders, then the
-// informational copies. Under a backlog the page does not wait its turn
-// behind an alert storm's stakeholder mail.
-func notificationPriority(purpose string) int {
-	switch purpose {
-	case arqir.PurposePage:
-		return 0
-	case arqir.PurposeStakeholder, arqir.PurposeTrackerSync, arqir.PurposeRCAInvite, arqir.PurposeActionItemReminder:
-		return 2
-	}
-	return 1
 }
