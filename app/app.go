@@ -325,15 +325,14 @@ func (a *App) Sweep(ctx context.Context) (int, error) {
 		a.cfg.Logger.Error("policy refresh", "err", err)
 	}
 	now := a.cfg.Now()
+	// SweepDeadlines also forgets expired ingest request keys, a bounded
+	// batch at a time (its tested contract): no second pass here.
 	n, err := a.Store.SweepDeadlines(ctx, now)
-	// Forget ingest request keys past arqir.IngestRequestRetention, a
-	// bounded batch per tick, so that the idempotency table stays small.
-	_, ingestErr := a.Store.SweepIngestRequests(ctx, now)
 	// Owners of overdue action items are reminded once a day (P4).
 	_, itemsErr := a.Store.SweepActionItems(ctx, now)
 	// A breach may have queued an escalation or a reminder.
 	a.dispatcher.Wake()
-	return n, errors.Join(err, a.sweepOnCall(ctx, now), ingestErr, itemsErr)
+	return n, errors.Join(err, a.sweepOnCall(ctx, now), itemsErr)
 }
 
 func (a *App) schedule(ctx context.Context) {
