@@ -279,6 +279,33 @@ type Delivery struct {
 	Resolved []NotificationIntent
 }
 
+// NotificationResult is the result of one attempt, to record.
+type NotificationResult struct {
+	ID       int64
+	Attempt  int
+	Delivery Delivery
+}
+
+// FinishOutcome is what recording one NotificationResult did.
+type FinishOutcome struct {
+	// Err is nil when the result was recorded; ECONFLICT when the claim
+	// was lost (another dispatcher took over: its result counts),
+	// ENOTFOUND for an unknown notification, EINVALID for a result that is
+	// not one (e.g. an unknown state). The batch's other results stand.
+	Err error
+	// Claimed are the per-channel notifications the result's role was
+	// resolved into, claimed for the caller (FinishNotifications with a lease).
+	Claimed []*Notification
+}
+
+// SendState is the little of an incident a send needs.
+type SendState struct {
+	Status         Status
+	Acknowledged   bool
+	AcknowledgedBy string
+	Refs           map[string]string
+}
+
 // NotificationFilter selects notifications. Zero fields do not filter.
 type NotificationFilter struct {
 	IncidentID IncidentID
@@ -303,6 +330,21 @@ type NotificationService interface {
 	// the incident. Returns ECONFLICT when the claim was lost (another
 	// dispatcher took it over): the result is then not recorded.
 	FinishNotification(ctx context.Context, id int64, attempt int, d Delivery, now time.Time) error
+
+	// FinishNotifications records several results in one transaction, each
+	// fenced like FinishNotification and answered on its own: a lost claim
+	// is that result's ECONFLICT, not the batch's. With a positive lease the
+	// per-channel notifications a role was resolved into are returned
+	// already claimed by the caller (sending, attempt 1, until now+lease),
+	// so the worker that resolved a page sends it at once instead of
+	// queueing it behind everything due; with lease 0 they are queued. The
+	// error is for the batch as a whole (nothing was recorded).
+	FinishNotifications(ctx context.Context, results []NotificationResult, now time.Time, lease time.Duration) ([]FinishOutcome, error)
+
+	// SendState returns what a dispatcher checks right before a provider
+	// call (has the incident been acknowledged or resolved?) and the refs
+	// the provider needs, without reading the whole incident.
+	SendState(ctx context.Context, id IncidentID) (*SendState, error)
 
 	// NextNotificationAt returns when the earliest queued notification is
 	// due, or nil when none is queued; dispatchers sleep until then.

@@ -43,6 +43,11 @@ type PeopleService interface {
 	// Contacts resolves the contacts directory at an instant (zero: the
 	// store's now).
 	Contacts(ctx context.Context, at time.Time) (*ContactDirectory, error)
+	// Contact resolves one contact role of the policy at an instant, as
+	// Contacts would, without building the whole directory (a page to a
+	// role resolves only that role). Returns ENOTFOUND for a role the
+	// policy lacks.
+	Contact(ctx context.Context, role string, at time.Time) (Contact, error)
 	// AssignContact makes a user fill a contact role of the policy. Returns
 	// ENOTFOUND for a role the policy lacks, EUNPROCESSABLE for a role the
 	// rotation fills or an unknown user.

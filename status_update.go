@@ -85,6 +85,23 @@ func (inc *Incident) armUpdate(rules Rules, now time.Time) {
 	inc.Deadlines = append(inc.Deadlines, Deadline{Kind: DeadlineStatusUpdate, DueAt: now.Add(rules.Paging.UpdateEvery)})
 }
 
+// DeliveryTeaches says whether RecordDelivery can change anything for a
+// delivered notification of the purpose with these refs, so that the
+// store reads and rewrites the incident only for deliveries that do: an
+// initial notice (C1), a stakeholder notice (its checklist item), or a
+// provider that returned refs. Pages, copies and the in-app log do not.
+func DeliveryTeaches(purpose string, refs map[string]string) bool {
+	if purpose == PurposeInitialNotice || purpose == PurposeStakeholder {
+		return true
+	}
+	for _, v := range refs {
+		if v != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // RecordDelivery applies what a delivered notification taught us: the
 // initial notice meets its deadline (C1), the paging tool's dedup key and
 // the war-room link are kept (R4, R5) and tick their checklist items, a

@@ -38,8 +38,21 @@ func (a *App) initPaging(ctx context.Context) error {
 		Lease:       a.cfg.DispatchLease,
 		SendTimeout: a.cfg.DispatchSendTimeout,
 	})
+	// The store wakes the dispatcher right after every commit that queued
+	// a notification due at once (an ingest batch, an API change, a
+	// deadline breach by the scheduler, any goroutine of this process), so
+	// the first page leaves milliseconds after the alert is durable rather
+	// than at the next poll. The dispatcher exists before the hook, which
+	// may fire as soon as it is installed.
+	if h, ok := a.Store.(queuedHooker); ok {
+		h.SetQueuedHook(a.dispatcher.Wake)
+	}
 	return nil
 }
+
+// queuedHooker is a store that says when it queued notifications due at
+// once (both SQL stores do).
+type queuedHooker interface{ SetQueuedHook(fn func()) }
 
 // ackLink is the one-click acknowledge link of a page (api serves /ack/).
 func (a *App) ackLink(n *arqir.Notification) string {
@@ -62,9 +75,12 @@ func (a *App) ackLink(n *arqir.Notification) string {
 // many it handled: what tests with a fake clock call after moving it.
 func (a *App) Dispatch(ctx context.Context) (int, error) { return a.dispatcher.Drain(ctx) }
 
-// wakeOnWrite wakes the dispatcher after every request that may have
-// queued a notification, so the first page leaves milliseconds after the
-// alert that caused it is committed instead of at the next poll.
+// wakeOnWrite wakes the dispatcher and the scheduler after every request
+// that may have queued a notification or added a deadline. The store's
+// queued hook (initPaging) already woke the dispatcher for work due at
+// once; this wake also makes it see a notification queued for a moment
+// before its next poll (the planner's "in 10 minutes unless
+// acknowledged"), and costs one look when there is none.
 func (a *App) wakeOnWrite(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r)

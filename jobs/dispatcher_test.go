@@ -11,82 +11,6 @@ import (
 	"github.com/arqir/arqir/notify"
 )
 
-// memStore is an outbox in memory with the store's claim rules, enough to
-// test the dispatcher's decisions; the real claim fencing is tested by the
-// conformance suite on both databases.
-type memStore struct {
-	mu       sync.Mutex
-	n        []*arqir.Notification
-	finished []arqir.Delivery
-	users    map[string]*arqir.User
-	oncall   string
-}
-
-func (s *memStore) Notifications(context.Context, arqir.NotificationFilter) ([]*arqir.Notification, error) {
-	return nil, nil
-}
-
-func (s *memStore) ClaimNotifications(_ context.Context, now time.Time, lease time.Duration, limit int) ([]*arqir.Notification, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []*arqir.Notification
-	for _, n := range s.n {
-		if n.State == arqir.NotificationQueued && !n.NotBefore.After(now) && len(out) < limit {
-			n.State, n.Attempts = arqir.NotificationSending, n.Attempts+1
-			until := now.Add(lease)
-			n.ClaimedUntil = &until
-			cp := *n
-			out = append(out, &cp)
-		}
-	}
-	return out, nil
-}
-
-func (s *memStore) FinishNotification(_ context.Context, id int64, attempt int, d arqir.Delivery, now time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, n := range s.n {
-		if n.ID != id {
-			continue
-		}
-		if n.State != arqir.NotificationSending || n.Attempts != attempt {
-			return arqir.Errorf(arqir.ECONFLICT, "claim lost")
-		}
-		s.finished = append(s.finished, d)
-		n.State, n.Reason = d.State, d.Reason
-		if d.State == arqir.NotificationQueued {
-			n.NotBefore = d.RetryAt
-		}
-		for i, in := range d.Resolved {
-			s.n = append(s.n, &arqir.Notification{ID: id*100 + int64(i), IncidentID: n.IncidentID, Key: in.Key, Purpose: in.Purpose,
-				Target: in.Target, Channel: in.Channel, Address: in.Address, State: arqir.NotificationQueued, NotBefore: now})
-		}
-		return nil
-	}
-	return arqir.Errorf(arqir.ENOTFOUND, "no notification %d", id)
-}
-
-func (s *memStore) NextNotificationAt(context.Context) (*time.Time, error)       { return nil, nil }
-func (s *memStore) SetActionItemTrackerURL(context.Context, int64, string) error { return nil }
-func (s *memStore) Incident(_ context.Context, id arqir.IncidentID) (*arqir.Incident, error) {
-	return &arqir.Incident{ID: id, Refs: map[string]string{"slack_ts": "1.2"}}, nil
-}
-func (s *memStore) Contacts(context.Context, time.Time) (*arqir.ContactDirectory, error) {
-	return &arqir.ContactDirectory{People: []arqir.Contact{{ID: "cto", Title: "CTO", Source: arqir.ContactNotSet}}}, nil
-}
-func (s *memStore) User(_ context.Context, h string) (*arqir.User, error) {
-	if u, ok := s.users[h]; ok {
-		return u, nil
-	}
-	return nil, arqir.Errorf(arqir.ENOTFOUND, "no user %s", h)
-}
-func (s *memStore) WhoIsOnCall(_ context.Context, schedule string, at time.Time) ([]*arqir.OnCallAnswer, error) {
-	if s.oncall == "" {
-		return []*arqir.OnCallAnswer{{Schedule: schedule, Assigned: true, Shift: arqir.Shift{Gap: true}}}, nil
-	}
-	return []*arqir.OnCallAnswer{{Schedule: schedule, Assigned: true, Shift: arqir.Shift{User: s.oncall}}}, nil
-}
-
 // scripted answers each Notify with the next error of its script (nil: ok).
 type scripted struct {
 	channel string
@@ -115,7 +39,7 @@ func (c *clock) now() time.Time { return c.t }
 func setup(t *testing.T, n *scripted) (*memStore, *Dispatcher, *clock) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
-	st := &memStore{users: map[string]*arqir.User{}}
+	st := newMemStore()
 	reg := notify.NewRegistry(&scripted{channel: arqir.ChannelInApp})
 	if n != nil {
 		reg.Register(n)
@@ -219,7 +143,7 @@ func TestPagesToSchedulesResolveToWhoeverIsOnCallThen(t *testing.T) {
 func TestPerChannelRateLimitQueuesWhatItCannotSendNow(t *testing.T) {
 	f := &scripted{channel: arqir.ChannelSlackChannel}
 	clk := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
-	st := &memStore{users: map[string]*arqir.User{}}
+	st := newMemStore()
 	reg := notify.NewRegistry(&scripted{channel: arqir.ChannelInApp})
 	reg.Register(f)
 	d := New(Config{Store: st, Registry: reg, Now: clk.now, Resolve: nil2, SendTimeout: 20 * time.Millisecond,
@@ -255,7 +179,7 @@ func TestAHangingProviderDoesNotHoldOtherPagesBack(t *testing.T) {
 	h := &hanging{started: make(chan struct{}, 1)}
 	fast := &scripted{channel: arqir.ChannelEmail}
 	clk := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
-	st := &memStore{users: map[string]*arqir.User{}}
+	st := newMemStore()
 	reg := notify.NewRegistry(&scripted{channel: arqir.ChannelInApp})
 	reg.Register(h)
 	reg.Register(fast)

@@ -43,7 +43,7 @@ func (d *Dispatcher) recipient(ctx context.Context, n *arqir.Notification) (arqi
 	switch {
 	case strings.HasPrefix(n.Target, "schedule:"):
 		schedule := strings.TrimPrefix(n.Target, "schedule:")
-		answers, err := d.cfg.Store.WhoIsOnCall(ctx, schedule, now)
+		answers, err := d.oncall.do(schedule, func() ([]*arqir.OnCallAnswer, error) { return d.cfg.Store.WhoIsOnCall(ctx, schedule, now) })
 		if err != nil {
 			return arqir.Contact{}, nil, err
 		}
@@ -60,29 +60,27 @@ func (d *Dispatcher) recipient(ctx context.Context, n *arqir.Notification) (arqi
 	case strings.HasPrefix(n.Target, "user:"):
 		return d.userContact(ctx, n.Target, strings.TrimPrefix(n.Target, "user:"), arqir.ContactAssigned)
 	}
-	dir, err := d.cfg.Store.Contacts(ctx, now)
-	if err != nil {
+	// Only the role paged is resolved, not the whole directory: this runs
+	// for every page to a role, right before it is sent.
+	c, err := d.contacts.do(n.Target, func() (arqir.Contact, error) { return d.cfg.Store.Contact(ctx, n.Target, now) })
+	if arqir.ErrorCode(err) == arqir.ENOTFOUND {
+		return arqir.Contact{}, nil, arqir.Errorf(arqir.EUNPROCESSABLE, "%q is not a contact of the active policy", n.Target)
+	} else if err != nil {
 		return arqir.Contact{}, nil, err
 	}
-	for _, c := range dir.People {
-		if c.ID != n.Target {
-			continue
-		}
-		if !c.Set() {
-			return arqir.Contact{}, nil, arqir.Errorf(arqir.EUNPROCESSABLE, "the %s contact is not set: assign a user with `arqir contacts assign %s <user>` or name the person in the policy", c.Title, c.ID)
-		}
-		if c.User != "" {
-			if u, err := d.cfg.Store.User(ctx, c.User); err == nil {
-				return c, u.NotificationChannels, nil
-			}
-		}
-		return c, nil, nil
+	if !c.Set() {
+		return arqir.Contact{}, nil, arqir.Errorf(arqir.EUNPROCESSABLE, "the %s contact is not set: assign a user with `arqir contacts assign %s <user>` or name the person in the policy", c.Title, c.ID)
 	}
-	return arqir.Contact{}, nil, arqir.Errorf(arqir.EUNPROCESSABLE, "%q is not a contact of the active policy", n.Target)
+	if c.User != "" {
+		if u, err := d.user(ctx, c.User); err == nil {
+			return c, u.NotificationChannels, nil
+		}
+	}
+	return c, nil, nil
 }
 
 func (d *Dispatcher) userContact(ctx context.Context, target, handle, source string) (arqir.Contact, []string, error) {
-	u, err := d.cfg.Store.User(ctx, handle)
+	u, err := d.user(ctx, handle)
 	if arqir.ErrorCode(err) == arqir.ENOTFOUND {
 		return arqir.Contact{}, nil, arqir.Errorf(arqir.EUNPROCESSABLE, "%s names %q, who is not an arqir user: add them with arqir user add", target, handle)
 	} else if err != nil {
@@ -91,6 +89,12 @@ func (d *Dispatcher) userContact(ctx context.Context, target, handle, source str
 	c := arqir.Contact{ID: target, Title: target, Source: source, User: u.Handle, Name: u.DisplayName(),
 		Email: u.Email, Phone: u.Phone, SlackUserID: u.SlackUserID}
 	return c, u.NotificationChannels, nil
+}
+
+// user reads a user, sharing the read with the pages resolving to them at
+// the same moment.
+func (d *Dispatcher) user(ctx context.Context, handle string) (*arqir.User, error) {
+	return d.users.do(handle, func() (*arqir.User, error) { return d.cfg.Store.User(ctx, handle) })
 }
 
 func asRetryable(err error) *notify.Error { return &notify.Error{Retryable: true, Err: err} }

@@ -74,3 +74,13 @@ func BenchmarkSweep100Due(b *testing.B) {
 	defer st.Close()
 	storetest.SweepBenchmark(b, st, 100)
 }
+
+// BenchmarkSweep1000Due is a burst: 1 000 deadlines due in one tick.
+func BenchmarkSweep1000Due(b *testing.B) {
+	st, err := postgres.Open(b.Context(), freshSchema(b, storetest.PostgresURL(b)), time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.SweepBenchmark(b, st, 1000)
+}

@@ -277,3 +277,38 @@ func testExpiry(e *env) {
 		e.t.Fatalf("%d expired events, want 3", n)
 	}
 }
+
+// O4 under a backlog: a due page is claimed before notices and copies due
+// earlier, and a lapsed claim before both.
+func testPagesFirst(e *env) {
+	p := e.pager(nil)
+	inc := e.declare("SEV1", "Checkout down")
+	at := micro(Start).Add(time.Minute)
+	var copies []arqir.NotificationIntent
+	for i := range 50 {
+		copies = append(copies, arqir.NotificationIntent{Purpose: arqir.PurposeStakeholder, Target: fmt.Sprint("subscriber-", i),
+			Channel: arqir.ChannelEmail, Address: fmt.Sprintf("s%d@example.com", i), NotBefore: at.Add(time.Duration(i) * time.Millisecond)})
+	}
+	queued := e.queue(p, inc.ID, copies...)
+	pg := page(inc.ID, 1, "schedule:primary")
+	pg.NotBefore = at.Add(time.Second)
+	paged := e.queue(p, inc.ID, pg)[0]
+
+	now := at.Add(time.Second)
+	if got := e.claim(e.st, now, time.Minute, 1); len(got) != 1 || got[0].ID != paged.ID {
+		e.t.Fatalf("claimed %+v with limit 1, want the page due after 50 copies", got)
+	}
+	got := e.claim(e.st, now, time.Hour, 3)
+	if len(got) != 3 || got[0].ID != queued[0].ID || got[1].ID != queued[1].ID || got[2].ID != queued[2].ID {
+		e.t.Fatalf("then claimed %+v, want the three oldest copies", got)
+	}
+	// The page's claim lapses; a new page is due: the lapsed claim goes first.
+	pg2 := page(inc.ID, 2, "cto")
+	pg2.NotBefore = now
+	second := e.queue(p, inc.ID, pg2)[0]
+	lapse := now.Add(time.Minute)
+	got = e.claim(e.st, lapse, time.Minute, 2)
+	if len(got) != 2 || got[0].ID != paged.ID || got[0].Attempts != 2 || got[1].ID != second.ID {
+		e.t.Fatalf("after the lapse claimed %+v, want the lapsed page, then the new one", got)
+	}
+}

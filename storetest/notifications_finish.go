@@ -20,9 +20,18 @@ func testRecordDelivery(e *env) {
 		arqir.NotificationIntent{Purpose: arqir.PurposeInitialNotice, Target: "#incidents", Channel: arqir.ChannelSlackChannel, Address: "C1"},
 		page(inc.ID, 1, "schedule:primary"),
 	)
-	claimed := e.claim(e.st, at, time.Minute, 10)
-	if len(claimed) != 4 {
-		e.t.Fatalf("claimed %d, want 4", len(claimed))
+	all := e.claim(e.st, at, time.Minute, 10)
+	if len(all) != 4 {
+		e.t.Fatalf("claimed %d, want 4", len(all))
+	}
+	// In the order they were queued (the claim puts the page first).
+	claimed := make([]*arqir.Notification, 0, 4)
+	for _, n := range ns {
+		for _, c := range all {
+			if c.ID == n.ID {
+				claimed = append(claimed, c)
+			}
+		}
 	}
 	version := e.get(inc.ID).Version
 	p.take()

@@ -37,7 +37,7 @@ var Start = time.Date(2025, 3, 10, 14, 0, 0, 123456789, time.UTC)
 func Run(t *testing.T, newDB NewDatabase) {
 	groups := [][]namedTest{declareTests, transitionTests, concurrencyTests, sweepTests, listingTests, tokenTests, policyTests, statsTests}
 	groups = append(groups, integrationTests, ingestTests, groupingTests, refireTests, ingestConcurrencyTests, falsePositiveTests)
-	groups = append(groups, oncallTests, pagingTests, postIncidentTests, sessionTests)
+	groups = append(groups, oncallTests, pagingTests, outboxTests, postIncidentTests, sessionTests)
 	for _, group := range groups {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {

@@ -7,13 +7,13 @@ import (
 	"github.com/arqir/arqir"
 )
 
-var sweepTests = []namedTest{
+var sweepTests = concat([]namedTest{
 	{name: "S1_UnacknowledgedSev1BreachesAtFiveMinutesOnce", fn: testSweepBreachesOnce},
 	{name: "S1_AcknowledgedInTimeNeverBreaches", fn: testSweepAcknowledged},
 	{name: "S_SweepOnlyBreachesDueDeadlines", fn: testSweepMixed},
 	{name: "ConcurrentSweepsOnTwoStoresBreachOnce", fn: testConcurrentSweeps},
 	{name: "SweepWorksThroughABacklog", fn: testSweepBacklog},
-}
+}, sweepBatchTests)
 
 func testSweepBreachesOnce(e *env) {
 	inc := e.declare("SEV1", "Checkout down")

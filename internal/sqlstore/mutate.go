@@ -286,12 +286,13 @@ type incidentEvent struct {
 }
 
 // insertIncidentEvents appends events, of any incidents, in order, in one
-// statement (one per maxChunk events).
+// prepared statement per power-of-two chunk (ingest_stmt.go).
 func (s *Store) insertIncidentEvents(ctx context.Context, tx *sql.Tx, events []incidentEvent) error {
 	const cols = 7
-	for chunk := range slices.Chunk(events, maxChunk) {
-		args := make([]any, 0, cols*len(chunk))
-		for _, x := range chunk {
+	args := make([]any, 0, cols*min(len(events), maxChunk))
+	return chunks(len(events), func(off, n int) error {
+		args = args[:0]
+		for _, x := range events[off : off+n] {
 			e := x.ev
 			data, err := encodeData(e.Data)
 			if err != nil {
@@ -299,11 +300,15 @@ func (s *Store) insertIncidentEvents(ctx context.Context, tx *sql.Tx, events []i
 			}
 			args = append(args, x.id, micros(storable(e.At)), e.Kind, e.Actor, string(e.Source), e.Message, data)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(insertEventsHead+valuesList(len(chunk), cols)), args...); err != nil {
+		st, err := s.stmt(ctx, tx, insertEventsHead+valuesList(n, cols))
+		if err == nil {
+			_, err = st.exec(ctx, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("append timeline events: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 const insertEventsHead = "INSERT INTO timeline_events (incident_id, at, kind, actor, source, message, data) VALUES "

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -13,14 +14,16 @@ import (
 // ClaimNotifications takes up to limit due notifications in one write
 // transaction: sending ones whose claim lapsed first (a dispatcher died
 // mid-send: that attempt's outcome is unknown and counted ambiguous), then
-// queued ones due at now, oldest due first. Each is marked sending until
-// now+lease with one more attempt, which fences its result
-// (FinishNotification). A due notification already past its expiry is
-// expired instead, with the reason on the timeline. Under PostgreSQL rows
-// are read FOR UPDATE SKIP LOCKED: replicas claiming at once take disjoint
-// rows without waiting for each other. Notifications of acknowledged or
-// resolved incidents are claimed like any other: the planner cancelled
-// those that must not go, and resolution notices must still go.
+// queued pages due at now (a person must act: under a backlog of notices
+// and copies the page still goes first), then the other queued ones due,
+// each set oldest due first. Each is marked sending until now+lease with
+// one more attempt, which fences its result (FinishNotifications). A due
+// notification already past its expiry is expired instead, with the
+// reason on the timeline. Under PostgreSQL rows are read FOR UPDATE SKIP
+// LOCKED: replicas claiming at once take disjoint rows without waiting for
+// each other. Notifications of acknowledged or resolved incidents are
+// claimed like any other: the planner cancelled those that must not go,
+// and resolution notices must still go.
 func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*arqir.Notification, error) {
 	if lease <= 0 {
 		return nil, arqir.Errorf(arqir.EINVALID, "the claim lease must be positive, got %s: use a lease longer than one send", lease)
@@ -30,21 +33,19 @@ func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease tim
 	now = storable(now)
 	var claimed []*arqir.Notification
 	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
-		lapsed, err := queryAll(ctx, tx, s.q(`SELECT `+notificationColumns+` FROM notifications
-			WHERE state = 'sending' AND claimed_until <= ? ORDER BY claimed_until, id LIMIT ?`+s.d.skipLocked()),
-			scanNotification, micros(now), limit)
-		if err != nil {
-			return fmt.Errorf("find lapsed claims: %w", err)
-		}
-		due := lapsed
-		if len(lapsed) < limit {
-			queued, err := queryAll(ctx, tx, s.q(`SELECT `+notificationColumns+` FROM notifications
-				WHERE state = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`+s.d.skipLocked()),
-				scanNotification, micros(now), limit-len(lapsed))
-			if err != nil {
-				return fmt.Errorf("find due notifications: %w", err)
+		var due []*arqir.Notification
+		for _, c := range s.claimQueries() {
+			if len(due) == limit {
+				break
 			}
-			due = append(due, queued...)
+			st, err := s.stmt(ctx, tx, c.query)
+			if err != nil {
+				return fmt.Errorf("find %s: %w", c.what, err)
+			}
+			rows, err := st.query(ctx, micros(now), limit-len(due))
+			if due, err = scanAll(rows, err, scanNotification, due); err != nil {
+				return fmt.Errorf("find %s: %w", c.what, err)
+			}
 		}
 		if len(due) == 0 {
 			return nil
@@ -75,19 +76,19 @@ func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease tim
 			}
 		}
 		// SET reads the old state: a lapsed claim adds its ambiguous attempt.
+		// The ID lists are padded to a power of two (a repeated ID changes
+		// nothing): a few statement texts, each prepared once.
 		if len(take) > 0 {
-			args := append([]any{micros(now.Add(lease)), micros(now)}, notificationIDs(take)...)
-			if _, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE notifications SET state = 'sending', attempts = attempts + 1,
+			if err := s.execIn(ctx, tx, `UPDATE notifications SET state = 'sending', attempts = attempts + 1,
 				ambiguous = ambiguous + CASE WHEN state = 'sending' THEN 1 ELSE 0 END, claimed_until = ?, updated_at = ?
-				WHERE id IN (`+placeholders(len(take))+`)`), args...); err != nil {
+				WHERE id IN `, []any{micros(now.Add(lease)), micros(now)}, notificationIDs(take)); err != nil {
 				return fmt.Errorf("claim notifications: %w", err)
 			}
 		}
 		if len(expire) > 0 {
-			args := append([]any{reason, micros(now)}, notificationIDs(expire)...)
-			if _, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE notifications SET state = 'expired', reason = ?, claimed_until = NULL,
+			if err := s.execIn(ctx, tx, `UPDATE notifications SET state = 'expired', reason = ?, claimed_until = NULL,
 				ambiguous = ambiguous + CASE WHEN state = 'sending' THEN 1 ELSE 0 END, updated_at = ?
-				WHERE id IN (`+placeholders(len(expire))+`)`), args...); err != nil {
+				WHERE id IN `, []any{reason, micros(now)}, notificationIDs(expire)); err != nil {
 				return fmt.Errorf("expire stale notifications: %w", err)
 			}
 		}
@@ -101,6 +102,61 @@ func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease tim
 		claimed = []*arqir.Notification{}
 	}
 	return claimed, nil
+}
+
+// claimQuery is one of the sets a claim takes from, in order.
+type claimQuery struct {
+	what  string
+	query string // arguments: now, limit
+}
+
+// claimQueries are the sets a claim takes from, in order: lapsed claims,
+// due pages, the other due notifications. Each reads its own partial index
+// in order (notifications_sending, notifications_queued_pages,
+// notifications_queued) and stops at the limit: no sort of the backlog.
+// The last skips the due pages the one before left, fewer than the limit.
+func (s *Store) claimQueries() []claimQuery {
+	lock := s.d.skipLocked()
+	return []claimQuery{
+		{"lapsed claims", `SELECT ` + notificationColumns + ` FROM notifications
+			WHERE state = 'sending' AND claimed_until <= ? ORDER BY claimed_until, id LIMIT ?` + lock},
+		{"due pages", `SELECT ` + notificationColumns + ` FROM notifications
+			WHERE state = 'queued' AND purpose = 'page' AND not_before <= ? ORDER BY not_before, id LIMIT ?` + lock},
+		{"due notifications", `SELECT ` + notificationColumns + ` FROM notifications
+			WHERE state = 'queued' AND purpose <> 'page' AND not_before <= ? ORDER BY not_before, id LIMIT ?` + lock},
+	}
+}
+
+// execIn runs a statement ending in "IN " with the ID list ids (padded to
+// a power of two, maxChunk at a time) after the arguments before.
+func (s *Store) execIn(ctx context.Context, tx *sql.Tx, head string, before, ids []any) error {
+	for chunk := range slices.Chunk(ids, maxChunk) {
+		p := padded(chunk)
+		st, err := s.stmt(ctx, tx, head+"("+placeholders(len(p))+")")
+		if err != nil {
+			return err
+		}
+		if _, err := st.exec(ctx, append(slices.Clip(before), p...)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanAll appends the rows of a query, closed after, to out.
+func scanAll[T any](rows *sql.Rows, err error, scan func(scanner) (T, error), out []T) ([]T, error) {
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 func notificationIDs(ns []*arqir.Notification) []any {

@@ -164,6 +164,9 @@ type newNotification struct {
 	expiresAt time.Time
 	now       time.Time
 	parent    int64 // 0: none
+	// claimedUntil, when set, inserts it already claimed by the caller:
+	// sending, attempt 1, until then (FinishNotifications with a lease).
+	claimedUntil time.Time
 }
 
 // newNotificationOf makes the queued notification of an intent: due at its
@@ -217,51 +220,109 @@ func describe(purpose string, step int, target, recipient, channel string) strin
 	return b.String()
 }
 
-const notificationInsertCols = 19
+const notificationInsertCols = 20
 
-// insertNotifications queues rows with ON CONFLICT (key) DO NOTHING, in
-// one statement (one per maxChunk rows), and reports which were inserted.
+// insertNotifications queues rows with ON CONFLICT (key) DO NOTHING and
+// reports which were inserted.
 func (s *Store) insertNotifications(ctx context.Context, tx *sql.Tx, rows []newNotification) ([]bool, error) {
-	inserted := make([]bool, len(rows))
-	index := make(map[string]int, len(rows))
-	for i, r := range rows {
-		index[r.key] = i
+	ids, err := s.insertNotificationRows(ctx, tx, rows)
+	if err != nil {
+		return nil, err
 	}
-	for chunk := range slices.Chunk(rows, maxChunk) {
-		args := make([]any, 0, len(chunk)*notificationInsertCols)
-		for _, r := range chunk {
-			msg, err := json.Marshal(r.intent.Message)
-			if err != nil {
-				return nil, fmt.Errorf("encode the message of %s: %w", r.key, err)
-			}
-			parent := sql.NullInt64{Int64: r.parent, Valid: r.parent != 0}
-			in := r.intent
-			args = append(args, r.incident, r.key, in.Purpose, in.Step, in.Target, in.Channel, in.Address, in.Recipient,
-				string(msg), string(arqir.NotificationQueued), 0, 0, micros(r.notBefore), micros(r.expiresAt), "", "",
-				micros(r.now), micros(r.now), parent)
-		}
-		keys, err := queryAll(ctx, tx, s.q(insertNotificationsHead+valuesList(len(chunk), notificationInsertCols)+insertNotificationsTail),
-			func(sc scanner) (string, error) {
-				var key string
-				err := sc.Scan(&key)
-				return key, err
-			}, args...)
-		if err != nil {
-			return nil, fmt.Errorf("queue notifications: %w", err)
-		}
-		for _, key := range keys {
-			if i, ok := index[key]; ok {
-				inserted[i] = true
-			}
-		}
+	inserted := make([]bool, len(rows))
+	for i, id := range ids {
+		inserted[i] = id != 0
 	}
 	return inserted, nil
 }
 
+// insertNotificationRows inserts rows with ON CONFLICT (key) DO NOTHING,
+// in one prepared statement per power-of-two chunk (ingest_stmt.go), and
+// returns the ID of each row, 0 for a key that existed. When a row due at
+// once was queued, the transaction is marked for the queued hook.
+func (s *Store) insertNotificationRows(ctx context.Context, tx *sql.Tx, rows []newNotification) ([]int64, error) {
+	ids := make([]int64, len(rows))
+	index := make(map[string]int, len(rows))
+	for i, r := range rows {
+		index[r.key] = i
+	}
+	args := make([]any, 0, min(len(rows), maxChunk)*notificationInsertCols)
+	err := chunks(len(rows), func(off, n int) error {
+		args = args[:0]
+		for _, r := range rows[off : off+n] {
+			msg, err := json.Marshal(r.intent.Message)
+			if err != nil {
+				return fmt.Errorf("encode the message of %s: %w", r.key, err)
+			}
+			parent := sql.NullInt64{Int64: r.parent, Valid: r.parent != 0}
+			state, attempts, claimed := arqir.NotificationQueued, 0, sql.NullInt64{}
+			if !r.claimedUntil.IsZero() {
+				state, attempts, claimed = arqir.NotificationSending, 1, sql.NullInt64{Int64: micros(r.claimedUntil), Valid: true}
+			}
+			in := r.intent
+			args = append(args, r.incident, r.key, in.Purpose, in.Step, in.Target, in.Channel, in.Address, in.Recipient,
+				string(msg), string(state), attempts, 0, micros(r.notBefore), micros(r.expiresAt), claimed, "", "",
+				micros(r.now), micros(r.now), parent)
+		}
+		st, err := s.stmt(ctx, tx, insertNotificationsHead+valuesList(n, notificationInsertCols)+insertNotificationsTail)
+		if err != nil {
+			return err
+		}
+		res, err := st.query(ctx, args...)
+		if err != nil {
+			return err
+		}
+		defer res.Close()
+		for res.Next() {
+			var id int64
+			var key string
+			if err := res.Scan(&id, &key); err != nil {
+				return err
+			}
+			if i, ok := index[key]; ok {
+				ids[i] = id
+			}
+		}
+		return res.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("queue notifications: %w", err)
+	}
+	for i, r := range rows {
+		if ids[i] != 0 && r.claimedUntil.IsZero() && !r.notBefore.After(r.now) {
+			s.markQueued(tx)
+			break
+		}
+	}
+	return ids, nil
+}
+
+// insertedNotification is the notification a row became once inserted
+// with id, as a read would return it.
+func (r newNotification) inserted(id int64) (*arqir.Notification, error) {
+	in := r.intent
+	n := &arqir.Notification{ID: id, IncidentID: r.incident, Key: r.key, Purpose: in.Purpose, Step: in.Step, Target: in.Target,
+		Channel: in.Channel, Address: in.Address, Recipient: in.Recipient, State: arqir.NotificationQueued,
+		NotBefore: r.notBefore, ExpiresAt: r.expiresAt, CreatedAt: r.now, UpdatedAt: r.now, Parent: r.parent}
+	if !r.claimedUntil.IsZero() {
+		until := r.claimedUntil
+		n.State, n.Attempts, n.ClaimedUntil = arqir.NotificationSending, 1, &until
+	}
+	// The message goes through JSON as it does when read back.
+	msg, err := json.Marshal(in.Message)
+	if err != nil {
+		return nil, fmt.Errorf("encode the message of %s: %w", r.key, err)
+	}
+	if err := json.Unmarshal(msg, &n.Message); err != nil {
+		return nil, fmt.Errorf("decode the message of %s: %w", r.key, err)
+	}
+	return n, nil
+}
+
 const (
 	insertNotificationsHead = `INSERT INTO notifications (incident_id, key, purpose, step, target, channel, address, recipient,
-		message, state, attempts, ambiguous, not_before, expires_at, reason, provider_ref, created_at, updated_at, parent) VALUES `
-	insertNotificationsTail = " ON CONFLICT (key) DO NOTHING RETURNING key"
+		message, state, attempts, ambiguous, not_before, expires_at, claimed_until, reason, provider_ref, created_at, updated_at, parent) VALUES `
+	insertNotificationsTail = " ON CONFLICT (key) DO NOTHING RETURNING id, key"
 )
 
 // cancelQueued cancels the queued notifications of an incident with the

@@ -3,11 +3,14 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/rotation"
 )
 
 // Contacts resolves the contacts directory (X1) at an instant: assigned
@@ -82,7 +85,102 @@ func resolveContact(p arqir.ContactPersonRule, handle string, users people) arqi
 	return c
 }
 
-// onCallContact fills a role from whoever is on call in its schedule.
+// Contact resolves one contact role at an instant exactly as Contacts
+// would, reading only what that role needs: its assignment and the user it
+// names, or the schedule of the on-call lead and the users it names. A
+// page to a role resolves the role when it is due, so this is on the
+// dispatcher's path.
+func (s *Store) Contact(ctx context.Context, role string, at time.Time) (arqir.Contact, error) {
+	rules := s.onCallRules()
+	p, ok := rules.Contacts.Person(strings.TrimSpace(role))
+	if !ok {
+		ids := make([]string, len(rules.Contacts.People))
+		for i, x := range rules.Contacts.People {
+			ids[i] = x.ID
+		}
+		return arqir.Contact{}, arqir.FieldErrorf(arqir.ENOTFOUND, "role", "the policy has no contact role %q: use one of %s", role, orNone(ids))
+	}
+	if at.IsZero() {
+		at = s.clock()
+	}
+	at = storable(at)
+	var c arqir.Contact
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if p.Schedule != "" {
+			c, err = s.onCallContact(ctx, tx, rules, nil, p, at)
+			return err
+		}
+		handle, users, err := s.assignedUser(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		c = resolveContact(p, handle, users)
+		return nil
+	})
+	if err != nil {
+		return arqir.Contact{}, fmt.Errorf("resolve contact %s: %w", p.ID, err)
+	}
+	return c, nil
+}
+
+// assignedUser reads the handle assigned to a role ("" when none) and, in
+// an index of its own, the user it names when there is one.
+func (s *Store) assignedUser(ctx context.Context, tx *sql.Tx, role string) (string, people, error) {
+	st, err := s.stmt(ctx, tx, `SELECT handle FROM contact_assignments WHERE role = ?`)
+	if err != nil {
+		return "", nil, fmt.Errorf("read the assignment of %s: %w", role, err)
+	}
+	var handle string
+	if err := st.queryRow(ctx, role).Scan(&handle); errors.Is(err, sql.ErrNoRows) {
+		return "", people{}, nil
+	} else if err != nil {
+		return "", nil, fmt.Errorf("read the assignment of %s: %w", role, err)
+	}
+	users, err := s.usersNamed(ctx, tx, []string{handle})
+	return handle, users, err
+}
+
+// usersNamed reads the users with these handles, deleted ones included,
+// by handle; a handle nobody has is left out.
+func (s *Store) usersNamed(ctx context.Context, tx *sql.Tx, handles []string) (people, error) {
+	out := people{}
+	if len(handles) == 0 {
+		return out, nil
+	}
+	vals := make([]any, len(handles))
+	for i, h := range handles {
+		vals[i] = h
+	}
+	for chunk := range slices.Chunk(vals, maxChunk) {
+		p := padded(chunk)
+		st, err := s.stmt(ctx, tx, `SELECT `+userColumns+` FROM users WHERE handle IN (`+placeholders(len(p))+`)`)
+		if err != nil {
+			return nil, fmt.Errorf("read users: %w", err)
+		}
+		rows, err := st.query(ctx, p...)
+		if err != nil {
+			return nil, fmt.Errorf("read users: %w", err)
+		}
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read users: %w", err)
+			}
+			out[u.Handle] = u
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read users: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// onCallContact fills a role from whoever is on call in its schedule. A
+// nil users reads only the users the schedule names (participants and
+// overrides): all that deciding who is on call, and naming them, needs.
 func (s *Store) onCallContact(ctx context.Context, tx *sql.Tx, rules arqir.OnCallRules, users people, p arqir.ContactPersonRule, at time.Time) (arqir.Contact, error) {
 	c := arqir.Contact{ID: p.ID, Title: p.Title, Schedule: p.Schedule, Source: arqir.ContactNotSet}
 	rule, ok := rules.Schedule(p.Schedule)
@@ -90,25 +188,67 @@ func (s *Store) onCallContact(ctx context.Context, tx *sql.Tx, rules arqir.OnCal
 		c.Note = fmt.Sprintf("not set: the policy fills %s from schedule %s, which it does not define", p.ID, p.Schedule)
 		return c, nil
 	}
+	named := users == nil
+	if named {
+		users = people{}
+	}
 	st, err := s.loadSchedule(ctx, tx, rule, users, at, at)
 	if err != nil {
 		return c, err
 	}
-	a := st.answer(at)
-	if !a.OnCall() {
+	if named {
+		if st.users, err = s.usersNamed(ctx, tx, st.handles()); err != nil {
+			return c, err
+		}
+	}
+	sh := st.shiftAt(at)
+	if sh.Gap {
 		c.Note = "not set: nobody is on call in " + p.Schedule + " now"
-		if len(a.Shift.Notes) > 0 {
-			c.Note += " (" + strings.Join(a.Shift.Notes, "; ") + ")"
+		if len(sh.Notes) > 0 {
+			c.Note += " (" + strings.Join(sh.Notes, "; ") + ")"
 		}
 		return c, nil
 	}
 	c.Source = arqir.ContactOnCall
-	if u, ok := st.users[a.Shift.User]; ok {
+	if u, ok := st.users[sh.User]; ok {
 		fromUser(&c, u)
 	} else {
-		c.User, c.Name = a.Shift.User, a.Shift.User
+		c.User, c.Name = sh.User, sh.User
 	}
 	return c, nil
+}
+
+// shiftAt is the shift of the answer at t (st.answer(t).Shift) without
+// looking for the next one, which a contact does not show.
+func (st *scheduleState) shiftAt(t time.Time) arqir.Shift {
+	sched, err := st.build()
+	if err != nil {
+		problem := arqir.ErrorMessage(err)
+		return arqir.Shift{Schedule: st.rule.ID, Gap: true, Parts: []arqir.ShiftPart{}, Notes: []string{problem}}
+	}
+	sh, _ := rotation.OnCall(sched, t)
+	return st.shift(sh)
+}
+
+// handles lists the users a schedule's state names: its participants and
+// the people of its overrides.
+func (st *scheduleState) handles() []string {
+	var out []string
+	for _, l := range st.layers {
+		for _, h := range l.participants {
+			if !slices.Contains(out, h) {
+				out = append(out, h)
+			}
+		}
+	}
+	for _, o := range st.overrides {
+		for _, h := range []string{o.User, o.Replaces} {
+			if h != "" && !slices.Contains(out, h) {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
 }
 
 func fromUser(c *arqir.Contact, u *arqir.User) {

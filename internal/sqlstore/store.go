@@ -55,6 +55,13 @@ type Store struct {
 		err  error
 	}
 
+	// queuedHook is called after a write transaction that queued
+	// notifications due at once commits (SetQueuedHook); nil: none.
+	queuedHook atomic.Pointer[func()]
+	// queuedTx marks the transactions that queued such notifications
+	// (insertNotifications), for inTx to call the hook after their commit.
+	queuedTx sync.Map // *sql.Tx → struct{}
+
 	// ingest is the group-commit goroutine of Ingest (ingest_committer.go).
 	ingest struct {
 		once sync.Once // starts it
@@ -122,9 +129,49 @@ func (s *Store) q(query string) string {
 	return b
 }
 
+// SetQueuedHook installs fn to be called after the commit of every write
+// transaction that queued a notification due at once (a change's plan,
+// ingest, a breach found by the sweep, a role resolved into channels), so
+// that a dispatcher in this process wakes up at once instead of at its next
+// poll. fn runs on the committing goroutine after every lock is released:
+// it must not block (e.g. a non-blocking send on a channel of one). It may
+// be called when there is nothing left to claim. nil removes the hook.
+func (s *Store) SetQueuedHook(fn func()) {
+	if fn == nil {
+		s.queuedHook.Store(nil)
+		return
+	}
+	s.queuedHook.Store(&fn)
+}
+
+// markQueued notes that tx queued a notification due at once.
+func (s *Store) markQueued(tx *sql.Tx) {
+	if s.queuedHook.Load() != nil {
+		s.queuedTx.Store(tx, struct{}{})
+	}
+}
+
 // inTx runs fn in a transaction and commits it if fn succeeds. A nil opts
-// starts a write transaction.
-func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
+// starts a write transaction. When the committed transaction queued a
+// notification due at once, the queued hook is called after the commit.
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
+	var tx *sql.Tx
+	committed := false
+	defer func() { // also when fn panics: the mark goes with its transaction
+		if _, queued := s.queuedTx.LoadAndDelete(tx); queued && committed {
+			if h := s.queuedHook.Load(); h != nil {
+				(*h)()
+			}
+		}
+	}()
+	err := s.runTx(ctx, opts, func(t *sql.Tx) error { tx = t; return fn(t) })
+	committed = err == nil
+	return err
+}
+
+// runTx is inTx without the hook: it holds the write semaphore until the
+// transaction ends.
+func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
 	if opts == nil && s.d.SerializeWrites {
 		select {
 		case s.writer <- struct{}{}:

@@ -15,56 +15,79 @@ import (
 // (a replica that was down for an hour) is worked through in slices.
 const sweepBatch = 100
 
-// SweepDeadlines breaches every pending deadline due at or before now. Each
-// incident is changed in its own transaction with its row locked, and the
-// domain re-checks the deadline under that lock: replicas sweeping at once
-// record each breach exactly once, and an incident whose deadline was met
-// meanwhile is left untouched. One failing incident does not stop the others.
+// SweepDeadlines breaches every pending deadline due at or before now. It
+// breaches up to breachBatch incidents per write transaction
+// (sweep_batch.go): when thousands of deadlines fall due within seconds, one
+// commit (one fsync) per incident made a pass take seconds and the
+// escalation pages queue behind it. Each incident is changed with its row
+// locked, and the domain re-checks the deadline under that lock: replicas
+// sweeping at once record each breach exactly once, and an incident whose
+// deadline was met meanwhile is left untouched. One failing incident does
+// not stop the others: it rolls back alone, to its savepoint.
 func (s *Store) SweepDeadlines(ctx context.Context, now time.Time) (int, error) {
-	now = storable(now)
-	breached := 0
-	var errs []error
+	p := &sweepPass{s: s, now: storable(now)}
+	if err := p.walk(ctx); err != nil {
+		return p.breached, fmt.Errorf("sweep deadlines: %w", errors.Join(append(p.errs, err)...))
+	}
+	// The scheduler's tick also forgets expired ingest request keys, a
+	// bounded number at a time (ingest_requests.go).
+	if _, err := s.SweepIngestRequests(ctx, p.now); err != nil {
+		p.errs = append(p.errs, err)
+	}
+	if len(p.errs) > 0 {
+		return p.breached, fmt.Errorf("sweep deadlines: %w", errors.Join(p.errs...))
+	}
+	return p.breached, nil
+}
+
+// sweepPass is one SweepDeadlines call: what it breached, the errors of the
+// incidents it could not change, and the incidents another transaction
+// held when their batch locked its rows.
+type sweepPass struct {
+	s        *Store
+	now      time.Time
+	breached int
+	errs     []error
+	skipped  map[arqir.IncidentID]bool
+}
+
+// walk breaches the incidents of the due deadlines, most overdue first, in
+// batches; then it goes once more over what is still due for the incidents
+// it skipped because another transaction held them. It returns an error
+// only when the pass cannot go on (a failed query, a cancelled context).
+func (p *sweepPass) walk(ctx context.Context) error {
 	after := dueKey{due: math.MinInt64}
 	seen := map[arqir.IncidentID]bool{} // one change breaches every due deadline of an incident
+	var next []arqir.IncidentID
 	for {
-		due, err := s.dueDeadlines(ctx, now, after)
+		due, err := p.s.dueDeadlines(ctx, p.now, after)
 		if err != nil {
-			return breached, fmt.Errorf("sweep deadlines: %w", errors.Join(append(errs, err)...))
+			return err
 		}
 		if len(due) == 0 {
 			break
 		}
 		for _, d := range due {
-			if seen[d.incident] {
-				continue
+			if !seen[d.incident] {
+				seen[d.incident] = true
+				next = append(next, d.incident)
 			}
-			seen[d.incident] = true
-			n := 0
-			_, err := s.mutate(ctx, d.incident, arqir.Change{Actor: arqir.SystemActor}, now, func(inc *arqir.Incident, now time.Time) ([]arqir.TimelineEvent, error) {
-				events := inc.BreachDue(now)
-				n = len(events)
-				return events, nil
-			})
-			if err == nil {
-				breached += n // counted once committed
-			} else {
-				if ctx.Err() != nil {
-					return breached, fmt.Errorf("sweep deadlines: %w", ctx.Err())
-				}
-				errs = append(errs, fmt.Errorf("breach deadlines of %s: %w", d.incident, err))
+		}
+		for len(next) >= breachBatch {
+			if err := p.breachBatch(ctx, next[:breachBatch]); err != nil {
+				return err
 			}
+			next = next[breachBatch:]
 		}
 		after = due[len(due)-1]
 	}
-	// The scheduler's tick also forgets expired ingest request keys, a
-	// bounded number at a time (ingest_requests.go).
-	if _, err := s.SweepIngestRequests(ctx, now); err != nil {
-		errs = append(errs, err)
+	if err := p.breachBatch(ctx, next); err != nil {
+		return err
 	}
-	if len(errs) > 0 {
-		return breached, fmt.Errorf("sweep deadlines: %w", errors.Join(errs...))
+	if len(p.skipped) > 0 {
+		return p.breachSkipped(ctx)
 	}
-	return breached, nil
+	return nil
 }
 
 // dueKey is the position of a pending deadline in the sweep's walk.
