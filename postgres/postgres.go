@@ -74,6 +74,9 @@ func Dialect() sqlstore.Dialect {
 		// alerts table was nearly empty would scan it whole until
 		// autovacuum analyzed it, and cost an alert storm dearly.
 		LookupOption: pgx.QueryExecModeExec,
+		// Without statistics, ingest's alert lookup by key reads every
+		// alert of the integration: ingest analyzes alerts as it grows.
+		Analyze: "ANALYZE %s",
 	}
 }
 

@@ -19,7 +19,8 @@ var ingestTests = []namedTest{
 	{name: "D_OldRequestKeysAreForgotten", fn: testIngestSweep},
 	{name: "D_BodyKeysAnswerOnlyRetries", fn: testIngestBodyKeys},
 	{name: "D_ExpiredKeysApplyBeforeTheSweep", fn: testIngestKeyExpiry},
-	{name: "D_AlertListFiltersUseIndexes", fn: testAlertListPlans}, // ingest_plans.go
+	{name: "D_AlertListFiltersUseIndexes", fn: testAlertListPlans},            // ingest_plans.go
+	{name: "D_AStormAttachesInOneEventPerHundredAlerts", fn: testAttachStorm}, // ingest_attach.go
 }
 
 func testIngestOpens(e *env) {

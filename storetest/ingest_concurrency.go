@@ -104,9 +104,7 @@ func testConcurrentGroup(e *env) {
 	if len(alerts) != ingesters {
 		e.t.Fatalf("%d alerts, want %d", len(alerts), ingesters)
 	}
-	if n := e.countKind(e.incidentOf(alerts[0]), arqir.EventAlertAttached); n != ingesters {
-		e.t.Fatalf("%d attach events, want %d", n, ingesters)
-	}
+	e.wantAttached(e.incidentOf(alerts[0]), alerts)
 }
 
 // Requests sent at once share transactions; those for a revoked

@@ -65,8 +65,10 @@ func testGroupingOneRequest(e *env) {
 			e.t.Fatalf("alert %s is on %v, want %s", a.DedupKey, a.IncidentID, inc.ID)
 		}
 	}
-	if n := e.countKind(inc.ID, arqir.EventAlertAttached); n != 3 || inc.Version != 1 {
-		e.t.Fatalf("%d attach events at version %d, want 3 at 1", n, inc.Version)
+	// One request, one batch: one event names the three alerts.
+	e.wantAttached(inc.ID, res.Alerts)
+	if n := e.countKind(inc.ID, arqir.EventAlertAttached); n != 1 || inc.Version != 1 {
+		e.t.Fatalf("%d attach events at version %d, want 1 at 1", n, inc.Version)
 	}
 }
 
@@ -220,5 +222,6 @@ func testGroupingRaisesSeverityInOneRequest(e *env) {
 	if inc.Severity != "SEV1" || !inc.Deadlines[0].DueAt.Equal(micro(Start.Add(5*time.Minute))) {
 		e.t.Fatalf("incident at %s due %v, want SEV1 due in 5 min", inc.Severity, inc.Deadlines[0].DueAt)
 	}
-	equal(e.t, "timeline", kinds(e.timeline(inc.ID))[4:], []string{arqir.EventAlertAttached, arqir.EventAlertAttached, arqir.EventSeverityChanged})
+	equal(e.t, "timeline", kinds(e.timeline(inc.ID))[4:], []string{arqir.EventAlertAttached, arqir.EventSeverityChanged})
+	e.wantAttached(inc.ID, e.allAlerts(arqir.AlertFilter{IncidentID: inc.ID}))
 }

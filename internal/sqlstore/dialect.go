@@ -58,6 +58,15 @@ type Dialect struct {
 	// sequential scan that would stay until the table is analyzed), e.g.
 	// pgx.QueryExecModeExec. Writes keep their cached plans.
 	LookupOption any
+	// IngestConnSetup are statements run once on the ingest committer's
+	// own connection (ingest_conn.go) when it opens, e.g. SQLite's
+	// "PRAGMA temp_store = MEMORY".
+	IngestConnSetup []string
+	// Analyze, when set, is a statement with one %s for a table name that
+	// refreshes the planner's statistics of the table, e.g. "ANALYZE %s".
+	// Ingest runs it on alerts as a storm grows the table from small
+	// (ingest_analyze.go). Empty where the planner needs none (SQLite).
+	Analyze string
 }
 
 // rebind rewrites "?" placeholders for the dialect. Quoted literals are left

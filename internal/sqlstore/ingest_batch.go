@@ -21,6 +21,9 @@ type batch struct {
 	tx    *sql.Tx
 	now   time.Time
 	rules arqir.Rules
+	// cache is the committer's incident cache (ingest_cache.go), read
+	// here and filled by the committer once the batch commits.
+	cache *incidentCache
 	// planner is the planner installed when the batch began; nil plans
 	// nothing and costs nothing.
 	planner arqir.Planner
@@ -42,6 +45,8 @@ type batch struct {
 
 	call int      // sequence number of the call being applied
 	undo *undoLog // what the current call changed
+
+	inserted int // new alert rows written
 }
 
 // alertKey identifies an alert: unique per integration.
@@ -82,6 +87,9 @@ type incState struct {
 	readVersion int
 	services    []string
 	deadlines   []arqir.Deadline
+	// vals are the row's values (incidentValues) as stored: as read, when
+	// known, and as written once the batch has written it; nil: unknown.
+	vals []any
 
 	total, firing         int            // its alerts, and how many of them fire
 	readTotal, readFiring int            // the counts as read, to write only changes
@@ -96,10 +104,12 @@ type incState struct {
 }
 
 // pendingEvent is a timeline event waiting for the write; alert names the
-// alert it is about, whose ID a new alert only has after the write.
+// alert it is about, or alerts the alerts it names (a run of attachments,
+// ingest_attach.go), whose IDs new alerts only have after the write.
 type pendingEvent struct {
-	ev    arqir.TimelineEvent
-	alert *alertState
+	ev     arqir.TimelineEvent
+	alert  *alertState
+	alerts []*alertState
 }
 
 // groupState is the latest incident of an alert group.
@@ -117,48 +127,49 @@ type outcome struct {
 	replay  *keyEntry      // answered from an earlier request
 }
 
-// applyCalls applies calls in tx and returns each call's outcome. A call
-// that cannot be applied (unknown integration, a rule it breaks) gets its
-// error in its outcome and changes nothing; the returned error is for what
-// fails the whole transaction (the database refusing a read or write).
-func (s *Store) applyCalls(ctx context.Context, tx *sql.Tx, calls []*ingestCall) ([]outcome, error) {
+// applyCalls applies calls in tx and returns each call's outcome, and the
+// batch whose incidents the cache may keep once tx commits (nil: none). A
+// call that cannot be applied (unknown integration, a rule it breaks) gets
+// its error in its outcome and changes nothing; the returned error is for
+// what fails the whole transaction (the database refusing a read or write).
+func (s *Store) applyCalls(ctx context.Context, tx *sql.Tx, calls []*ingestCall, cache *incidentCache) ([]outcome, *batch, error) {
 	outs := make([]outcome, len(calls))
 	rules, err := s.currentRules()
 	if err != nil {
 		for i := range outs {
 			outs[i].err = err
 		}
-		return outs, nil
+		return outs, nil, nil
 	}
 	if s.d.IngestBegin != "" {
 		// Replicas' batches queue here, so each decides on what the one
 		// before it committed; readers of alerts are not blocked.
 		if _, err := tx.ExecContext(ctx, s.d.IngestBegin); err != nil {
-			return nil, fmt.Errorf("begin an ingest batch: %w", err)
+			return nil, nil, fmt.Errorf("begin an ingest batch: %w", err)
 		}
 	}
 	b := &batch{
-		s: s, ctx: ctx, tx: tx, now: s.clock(), rules: rules, planner: s.currentPlanner(),
+		s: s, ctx: ctx, tx: tx, now: s.clock(), rules: rules, planner: s.currentPlanner(), cache: cache,
 		integrations: map[int64]*arqir.Integration{}, keys: map[requestKey]*keyEntry{},
 		alerts: map[alertKey]*alertState{}, groups: map[string]*groupState{},
 		incidents: map[arqir.IncidentID]*incState{}, decisions: map[eventRef]routing.Decision{},
 	}
 	if err := b.prefetch(calls); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i, call := range calls {
 		outs[i], err = b.applyCall(call)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := b.write(outs, calls); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.finish(outs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return outs, nil
+	return outs, b, nil
 }
 
 // at is the time of a change to an incident: now, unless the incident was

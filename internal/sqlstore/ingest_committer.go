@@ -41,13 +41,18 @@ type committerState struct {
 	queue   chan *ingestCall
 	quit    chan struct{} // closed by Close
 	stopped chan struct{} // closed when the goroutine has exited
+
+	// Only the committer goroutine uses these.
+	conn     *sql.Conn // its own connection (ingest_conn.go); nil until the first batch
+	cache    *incidentCache
+	analysis analysis
 }
 
 // committer returns the running committer, starting it on first use; nil
 // once the store is closed.
 func (s *Store) committer() *committerState {
 	s.ingest.once.Do(func() {
-		c := &committerState{queue: make(chan *ingestCall, ingestQueue), quit: make(chan struct{}), stopped: make(chan struct{})}
+		c := &committerState{queue: make(chan *ingestCall, ingestQueue), quit: make(chan struct{}), stopped: make(chan struct{}), cache: newIncidentCache()}
 		s.ingest.c.Store(c)
 		go s.runCommitter(c)
 	})
@@ -68,6 +73,7 @@ func (s *Store) stopCommitter() {
 
 func (s *Store) runCommitter(c *committerState) {
 	defer close(c.stopped)
+	defer c.releaseConn()
 	for {
 		var first *ingestCall
 		select {
@@ -92,15 +98,18 @@ func (s *Store) runCommitter(c *committerState) {
 				break fill
 			}
 		}
-		s.commitBatch(batch)
+		s.commitBatch(c, batch)
 	}
 }
 
 // commitBatch applies the live calls of a batch in one transaction and
 // wakes every caller with its own outcome, once the outcome is durable.
-func (s *Store) commitBatch(batch []*ingestCall) {
-	live := batch[:0:0]
-	for _, call := range batch {
+// The incident cache keeps what the transaction committed, and forgets
+// everything when it did not commit as applied; the new alerts count
+// towards the next ANALYZE.
+func (s *Store) commitBatch(c *committerState, calls []*ingestCall) {
+	live := calls[:0:0]
+	for _, call := range calls {
 		if err := call.ctx.Err(); err != nil {
 			call.finish(nil, err) // its caller has gone: do not apply what nobody waits for
 		} else {
@@ -114,10 +123,18 @@ func (s *Store) commitBatch(batch []*ingestCall) {
 	defer cancel()
 
 	var outs []outcome
-	err := s.inTx(ctx, nil, func(tx *sql.Tx) (err error) {
-		outs, err = s.applyCalls(ctx, tx, live)
+	var applied *batch
+	err := s.ingestTx(ctx, c, func(tx *sql.Tx) (err error) {
+		outs, applied, err = s.applyCalls(ctx, tx, live, c.cache)
 		return err
 	})
+	inserted := 0
+	if err == nil && applied != nil {
+		c.cache.keep(applied)
+		inserted = applied.inserted
+	} else {
+		c.cache.reset()
+	}
 	if err != nil && len(live) > 1 && ctx.Err() == nil {
 		outs, err = s.commitOneByOne(ctx, live)
 	}
@@ -129,11 +146,16 @@ func (s *Store) commitBatch(batch []*ingestCall) {
 			call.finish(outs[i].res, outs[i].err)
 		}
 	}
+	s.analyzeIfGrown(&c.analysis, inserted)
 }
 
 // commitOneByOne applies each call under its own savepoint in one
 // transaction: a call the database refuses rolls back to its savepoint and
 // fails alone.
+//
+// It reads no cached incident and keeps none: the cache was emptied when
+// the batch failed, and a request rolled back to its savepoint must leave
+// nothing behind.
 func (s *Store) commitOneByOne(ctx context.Context, calls []*ingestCall) ([]outcome, error) {
 	outs := make([]outcome, len(calls))
 	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
@@ -142,7 +164,7 @@ func (s *Store) commitOneByOne(ctx context.Context, calls []*ingestCall) ([]outc
 			if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 				return fmt.Errorf("savepoint for an ingest request: %w", err)
 			}
-			one, err := s.applyCalls(ctx, tx, calls[i:i+1])
+			one, _, err := s.applyCalls(ctx, tx, calls[i:i+1], nil)
 			if err != nil {
 				if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rbErr != nil {
 					return errors.Join(err, fmt.Errorf("roll back an ingest request: %w", rbErr))

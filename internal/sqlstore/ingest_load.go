@@ -120,7 +120,7 @@ func (b *batch) loadAlerts(keys []alertKey) error {
 		byIntegration[k.integration] = append(byIntegration[k.integration], k.dedup)
 	}
 	for id, dedups := range byIntegration {
-		err := b.queryIn(`SELECT `+alertColumns+` FROM alerts WHERE integration_id = ? AND dedup_key IN `, "", []any{id}, dedups, func(rows *sql.Rows) error {
+		err := b.queryIn(alertLookupHead, "", []any{id}, dedups, func(rows *sql.Rows) error {
 			a, raw, err := scanAlertRow(rows) // decoded only when needed: see alertState.raw
 			if err == nil {
 				b.alerts[alertKey{a.IntegrationID, a.DedupKey}] = &alertState{a: *a, raw: raw, stored: true}
@@ -133,6 +133,11 @@ func (b *batch) loadAlerts(keys []alertKey) error {
 	}
 	return nil
 }
+
+// alertLookupHead is the lookup of alerts by key, before its IN list.
+// PostgreSQL plans it well only with statistics on alerts (see
+// ingest_analyze.go).
+var alertLookupHead = `SELECT ` + alertColumns + ` FROM alerts WHERE integration_id = ? AND dedup_key IN `
 
 // loadGroups reads the latest incident of groups and returns their IDs;
 // groups without a row stay nil in b.groups.
@@ -159,7 +164,9 @@ func (b *batch) loadGroups(keys []string) ([]arqir.IncidentID, error) {
 
 // loadIncidents reads incidents with their rows locked (in ID order, so
 // that two writers cannot lock them crosswise), their services and
-// deadlines, and how many alerts each has and how many of them fire.
+// deadlines, and how many alerts each has and how many of them fire. An
+// incident the committer's cache holds at its stored version is taken from
+// there (ingest_cache.go); the version query locks the rows all the same.
 func (b *batch) loadIncidents(ids []arqir.IncidentID) error {
 	var todo []any
 	for _, id := range ids {
@@ -167,8 +174,28 @@ func (b *batch) loadIncidents(ids []arqir.IncidentID) error {
 			todo = append(todo, id)
 		}
 	}
+	full := todo
+	if b.cache.holdsAny(todo) {
+		full = nil
+		err := b.queryIn(`SELECT id, version FROM incidents WHERE id IN `, ` ORDER BY id`+b.s.d.RowLock, nil, todo, func(rows *sql.Rows) error {
+			var id arqir.IncidentID
+			var version int
+			if err := rows.Scan(&id, &version); err != nil {
+				return err
+			}
+			if c, ok := b.cache.get(id, version); ok {
+				b.addIncident(cloneIncident(c.inc), c.vals)
+			} else {
+				full = append(full, id)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read incident versions: %w", err)
+		}
+	}
 	var incs []*arqir.Incident
-	err := b.queryIn(`SELECT `+incidentColumns+` FROM incidents WHERE id IN `, ` ORDER BY id`+b.s.d.RowLock, nil, todo, func(rows *sql.Rows) error {
+	err := b.queryIn(`SELECT `+incidentColumns+` FROM incidents WHERE id IN `, ` ORDER BY id`+b.s.d.RowLock, nil, full, func(rows *sql.Rows) error {
 		inc, err := scanIncident(rows)
 		if err == nil {
 			incs = append(incs, inc)
@@ -184,17 +211,23 @@ func (b *batch) loadIncidents(ids []arqir.IncidentID) error {
 		}
 	}
 	for _, inc := range incs {
-		is := &incState{
-			inc: inc, stored: true, readVersion: inc.Version,
-			services: slices.Clone(inc.Services), deadlines: slices.Clone(inc.Deadlines),
-		}
-		if b.planner != nil {
-			is.before = cloneIncident(inc)
-		}
-		b.incidents[inc.ID] = is
-		b.loadedIncs = append(b.loadedIncs, is)
+		b.addIncident(inc, nil)
 	}
 	return b.loadCounts(todo)
+}
+
+// addIncident makes a stored incident, just read, part of the batch; vals
+// are its row's values if known.
+func (b *batch) addIncident(inc *arqir.Incident, vals []any) {
+	is := &incState{
+		inc: inc, stored: true, readVersion: inc.Version, vals: vals,
+		services: slices.Clone(inc.Services), deadlines: slices.Clone(inc.Deadlines),
+	}
+	if b.planner != nil {
+		is.before = cloneIncident(inc)
+	}
+	b.incidents[inc.ID] = is
+	b.loadedIncs = append(b.loadedIncs, is)
 }
 
 // loadCounts reads how many alerts the incidents have and how many fire;

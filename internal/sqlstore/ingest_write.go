@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +17,11 @@ func (b *batch) write(outs []outcome, calls []*ingestCall) error {
 	if writeFault != nil {
 		if err := writeFault(b.tx, calls); err != nil {
 			return err
+		}
+	}
+	for _, list := range [][]*incState{b.newIncs, b.touchedIncs} {
+		for _, is := range list {
+			is.collapseAttachments()
 		}
 	}
 	if err := b.insertIncidents(); err != nil {
@@ -136,41 +139,6 @@ func (b *batch) writePlans() error {
 	return nil
 }
 
-// updateIncidents writes the stored incidents that changed: one version
-// more, the RCA of a resolution and what the planner decides (before the
-// write: both add deadlines), and their services and deadlines where those
-// changed.
-func (b *batch) updateIncidents() error {
-	for _, is := range b.touchedIncs {
-		inc := is.inc
-		inc.Version = is.readVersion + 1
-		for _, e := range is.events {
-			if e.ev.At.After(inc.UpdatedAt) {
-				inc.UpdatedAt = e.ev.At
-			}
-		}
-		if err := b.openRCA(is, inc.UpdatedAt); err != nil {
-			return err
-		}
-		if b.planner != nil {
-			b.setPlan(is, planChange(b.planner, is.before, inc, is.timeline(), inc.UpdatedAt), inc.UpdatedAt)
-		}
-		normalize(inc)
-		if err := b.s.updateIncident(b.ctx, b.tx, inc, is.readVersion); err != nil {
-			return err
-		}
-		if !slices.Equal(is.services, inc.Services) {
-			if err := b.s.replaceServices(b.ctx, b.tx, inc.ID, inc.Services); err != nil {
-				return err
-			}
-		}
-		if err := b.s.upsertDeadlines(b.ctx, b.tx, inc.ID, inc.Deadlines, changedDeadlines(is.deadlines, inc.Deadlines)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // writeAlerts writes the changed alerts: new ones with a plain INSERT
 // (the batch holds the ingest lock and read their keys: none exists) that
 // returns their IDs; those whose status or incident changed with every
@@ -193,6 +161,7 @@ func (b *batch) writeAlerts() error {
 			touch = append(touch, st)
 		}
 	}
+	b.inserted = len(fresh)
 	insert := "INSERT INTO alerts (" + strings.Join(alertWriteColumns, ", ") + ") VALUES "
 	conflict := " ON CONFLICT (integration_id, dedup_key) DO UPDATE SET "
 	err := chunks(len(fresh), func(off, n int) error {
@@ -263,12 +232,7 @@ func (b *batch) writeEvents() error {
 		for _, is := range list {
 			for _, pe := range is.events {
 				e := pe.ev
-				if pe.alert != nil && pe.alert.a.ID != 0 && e.Data != nil && e.Data["dedup_key"] == pe.alert.a.DedupKey {
-					if _, ok := e.Data["alert_id"]; !ok {
-						e.Data["alert_id"] = strconv.FormatInt(pe.alert.a.ID, 10)
-					}
-				}
-				data, err := encodeData(e.Data)
+				data, err := encodeData(pe.data())
 				if err != nil {
 					return err
 				}
