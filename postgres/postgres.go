@@ -69,10 +69,10 @@ func Dialect() sqlstore.Dialect {
 		IsUniqueViolation: isUniqueViolation,
 		// Ingest batches of all replicas queue on the alerts table.
 		IngestBegin: "LOCK TABLE alerts IN SHARE ROW EXCLUSIVE MODE",
-		// Ingest's lookups are planned with their values each time, in
-		// one round trip (an unnamed statement): a plan cached while the
-		// alerts table was nearly empty would scan it whole until
-		// autovacuum analyzed it, and cost an alert storm dearly.
+		// Ingest's lookup of alerts by key is planned with its values each
+		// time, in one round trip (an unnamed statement): a plan cached
+		// while the alerts table was nearly empty would scan it whole until
+		// it is analyzed, and cost an alert storm dearly.
 		LookupOption: pgx.QueryExecModeExec,
 		// Without statistics, ingest's alert lookup by key reads every
 		// alert of the integration: ingest analyzes alerts as it grows.

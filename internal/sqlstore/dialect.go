@@ -53,10 +53,11 @@ type Dialect struct {
 	// the database must already exclude other writers (SQLite).
 	IngestBegin string
 	// LookupOption, when set, is passed as the first argument of ingest's
-	// lookups (the IN-list SELECTs) so that the driver plans each with its
-	// values instead of a plan cached while a table was nearly empty (a
-	// sequential scan that would stay until the table is analyzed), e.g.
-	// pgx.QueryExecModeExec. Writes keep their cached plans.
+	// lookup of a batch's alerts by key so that the driver plans it with
+	// its values instead of a plan cached while the table was nearly empty
+	// (a sequential scan that would stay until the table is analyzed),
+	// e.g. pgx.QueryExecModeExec. Lookups by a whole primary key and
+	// writes keep their cached plans.
 	LookupOption any
 	// IngestConnSetup are statements run once on the ingest committer's
 	// own connection (ingest_conn.go) when it opens, e.g. SQLite's

@@ -120,7 +120,7 @@ func (b *batch) loadAlerts(keys []alertKey) error {
 		byIntegration[k.integration] = append(byIntegration[k.integration], k.dedup)
 	}
 	for id, dedups := range byIntegration {
-		err := b.queryIn(alertLookupHead, "", []any{id}, dedups, func(rows *sql.Rows) error {
+		err := b.queryInPlanned(alertLookupHead, "", []any{id}, dedups, func(rows *sql.Rows) error {
 			a, raw, err := scanAlertRow(rows) // decoded only when needed: see alertState.raw
 			if err == nil {
 				b.alerts[alertKey{a.IntegrationID, a.DedupKey}] = &alertState{a: *a, raw: raw, stored: true}
