@@ -45,7 +45,7 @@ func escalation(ctx context.Context, c *config, s *server, log io.Writer) (*escR
 		ack = s.app.Policies.Rules().Paging.AckWithin
 	}
 	res := &escResult{}
-	before := machineNow()
+	before := machineBefore()
 	pace := "as fast as arqir takes them"
 	if c.openRate > 0 {
 		pace = fmt.Sprintf("%d/s", c.openRate)

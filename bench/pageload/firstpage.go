@@ -40,7 +40,7 @@ func (r *firstResult) exitCode() int {
 // waits up to --wait for the first page of every incident they opened.
 func firstPages(ctx context.Context, c *config, s *server, log io.Writer) (*firstResult, error) {
 	snd := newSender(s, c.severity)
-	before := machineNow()
+	before := machineBefore()
 	res := &firstResult{}
 	t0 := time.Now()
 	if c.mode == "rate" {

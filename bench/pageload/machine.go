@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/arqir/arqir/bench/internal/syncprobe"
 )
 
 // clockTicks is USER_HZ, the unit of /proc times: 100 on every Linux
@@ -18,9 +20,11 @@ const clockTicks = 100
 type snapshot struct {
 	at          time.Time
 	busy, total int64         // /proc/stat, all CPUs, in ticks
+	steal       int64         // time the hypervisor gave our vCPUs to others, in ticks
 	self        time.Duration // this process: server, receiver and senders
 	postgres    time.Duration // every local process named postgres
 	load        string
+	disk        string // syncprobe's result, measured before the run
 }
 
 // machineUse is where the machine's CPU went during a run: the tool's
@@ -29,7 +33,9 @@ type machineUse struct {
 	wall                   time.Duration
 	cpus                   int
 	busy, self, pg, others time.Duration
+	steal                  time.Duration
 	loadBefore, loadAfter  string
+	disk                   string
 }
 
 func machineNow() snapshot {
@@ -43,9 +49,27 @@ func machineNow() snapshot {
 				if i != 3 && i != 4 {
 					s.busy += v
 				}
+				if i == 7 {
+					s.steal = v
+				}
 			}
 		}
 	}
+	return s
+}
+
+// machineBefore is machineNow plus how long the disk takes to sync a
+// small write (syncprobe), the floor of every durable commit: measured
+// before the run, on the file system of the temporary SQLite file.
+func machineBefore() snapshot {
+	disk := ""
+	if r, err := syncprobe.Measure("", 200); err == nil {
+		disk = r.String()
+	} else {
+		disk = err.Error()
+	}
+	s := machineNow()
+	s.disk = disk
 	return s
 }
 
@@ -53,7 +77,8 @@ func machineNow() snapshot {
 // PostgreSQL apart.
 func machineSince(before snapshot, pg bool) machineUse {
 	now := machineNow()
-	m := machineUse{wall: now.at.Sub(before.at), loadBefore: before.load, loadAfter: now.load}
+	m := machineUse{wall: now.at.Sub(before.at), loadBefore: before.load, loadAfter: now.load, disk: before.disk}
+	m.steal = time.Duration(now.steal-before.steal) * time.Second / clockTicks
 	m.cpus = runtime.NumCPU()
 	m.busy = time.Duration(now.busy-before.busy) * time.Second / clockTicks
 	m.self = now.self - before.self
@@ -72,7 +97,11 @@ func (m machineUse) String() string {
 	if m.pg > 0 {
 		s += fmt.Sprintf(", PostgreSQL %s", share(m.pg))
 	}
-	return s + fmt.Sprintf(", other work %s; load average %s before, %s after", share(m.others), m.loadBefore, m.loadAfter)
+	s += fmt.Sprintf(", other work %s, stolen by the hypervisor %s; load average %s before, %s after", share(m.others), share(m.steal), m.loadBefore, m.loadAfter)
+	if m.disk != "" {
+		s += "; disk " + m.disk
+	}
+	return s
 }
 
 func selfCPU() time.Duration {
