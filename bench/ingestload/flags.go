@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/arqir/arqir/bench/internal/peer"
 )
 
 // Bounds no flag can lift: the tool always stops by itself.
@@ -25,6 +27,9 @@ type config struct {
 	bin   string
 	db    string
 
+	peer    string // "alertmanager": load the real Alertmanager instead of arqir
+	peerBin string
+
 	url, token, credential, signingSecret string
 
 	batch       int
@@ -41,6 +46,8 @@ func parseFlags(args []string) (*config, error) {
 	fs.BoolVar(&c.spawn, "spawn", false, "build and run `arqir serve` on a free loopback port for the run")
 	fs.StringVar(&c.bin, "bin", "", "with --spawn: the arqir binary to run (default: go build ./cmd/arqir)")
 	fs.StringVar(&c.db, "db", "", "with --spawn: a postgres:// URL to run in a fresh schema of (default: a temporary SQLite file)")
+	fs.StringVar(&c.peer, "peer", "", "alertmanager: run Debian's Alertmanager instead of arqir on a free loopback port and send it the same alerts (its API v2)")
+	fs.StringVar(&c.peerBin, "peer-bin", peer.DefaultAlertmanager, "with --peer alertmanager: the Alertmanager binary to run")
 	fs.StringVar(&c.url, "url", "", "a running arqir on this machine, e.g. http://127.0.0.1:8080")
 	fs.StringVar(&c.token, "token", "", "with --url: an admin token, to create a generic integration for the run")
 	fs.StringVar(&c.credential, "credential", "", "with --url: the credential of an existing generic integration instead of --token")
@@ -57,8 +64,12 @@ func parseFlags(args []string) (*config, error) {
 	switch {
 	case fs.NArg() > 0:
 		return nil, fmt.Errorf("unexpected argument %q (flags only; see -h)", fs.Arg(0))
-	case c.spawn == (c.url != ""):
-		return nil, errors.New("give either --spawn or --url")
+	case targets(c.spawn, c.url != "", c.peer != "") != 1:
+		return nil, errors.New("give one of --spawn, --url or --peer alertmanager")
+	case c.peer != "" && c.peer != "alertmanager":
+		return nil, fmt.Errorf("--peer %q: the only peer is alertmanager", c.peer)
+	case c.peer != "" && (c.db != "" || c.bin != ""):
+		return nil, errors.New("--db and --bin are for arqir (--spawn); Alertmanager keeps alerts in memory, give --peer-bin for its binary")
 	case c.url != "" && c.token == "" && c.credential == "":
 		return nil, errors.New("with --url give --token (an admin token) or --credential (of a generic integration)")
 	case c.batch < 1 || c.batch > maxBatch:
@@ -80,6 +91,17 @@ func parseFlags(args []string) (*config, error) {
 		}
 	}
 	return c, nil
+}
+
+// targets counts the servers asked for.
+func targets(asked ...bool) int {
+	n := 0
+	for _, a := range asked {
+		if a {
+			n++
+		}
+	}
+	return n
 }
 
 // loopbackOnly refuses a URL that does not name this machine.

@@ -21,6 +21,10 @@ func TestFlags_BoundsAndLoopbackOnly(t *testing.T) {
 		{"--spawn", "--duration", "1h"},
 		{"--spawn", "--rate", "-1"},
 		{"--spawn", "--batch", "100", "--alerts", "10"},
+		{"--peer", "nagios"},
+		{"--peer", "alertmanager", "--spawn"},
+		{"--peer", "alertmanager", "--url", "http://127.0.0.1:1", "--token", "t"},
+		{"--peer", "alertmanager", "--db", "postgres://127.0.0.1/x"},
 	} {
 		if _, err := parseFlags(args); err == nil {
 			t.Errorf("parseFlags(%q) accepted it", args)
@@ -30,6 +34,9 @@ func TestFlags_BoundsAndLoopbackOnly(t *testing.T) {
 		if _, err := parseFlags([]string{"--url", u, "--token", "t"}); err != nil {
 			t.Errorf("%s: %v", u, err)
 		}
+	}
+	if _, err := parseFlags([]string{"--peer", "alertmanager"}); err != nil {
+		t.Errorf("--peer alertmanager: %v", err)
 	}
 }
 

@@ -23,11 +23,16 @@ type result struct {
 	latencies        []time.Duration // of the requests answered 200
 	elapsed          time.Duration
 	before, after    usage
+	settled          usage         // spawned servers: after a further settle
 	lateStarts       int           // --rate: requests sent more than 10 ms after their time
 	clientCPU        time.Duration // this tool's own CPU time during the run
 	dbCPU            time.Duration // with --db: the local PostgreSQL's CPU time during the run
 	loadBefore       string        // the machine's load average before the run
 }
+
+// settle is how long after the last answer a spawned server's CPU time is
+// read again.
+const settle = time.Second
 
 // sender posts requests and records what came back; safe for concurrent use.
 type sender struct {
@@ -35,6 +40,7 @@ type sender struct {
 	url    string
 	auth   string
 	secret []byte // the integration's signing secret, or nil
+	encode func(i int) []byte
 	client *http.Client
 
 	mu  sync.Mutex
@@ -48,6 +54,10 @@ func load(ctx context.Context, c *config, s *server) (*result, error) {
 			MaxIdleConns: maxInFlight, MaxIdleConnsPerHost: maxInFlight, DisableCompression: true,
 		}},
 		res: &result{statuses: map[string]int{}},
+	}
+	snd.encode = snd.body
+	if s.peer {
+		snd.url, snd.auth, snd.encode = s.url+"/api/v2/alerts", "", snd.alertmanagerBody
 	}
 	requests := c.alerts / c.batch
 	ctx, cancel := context.WithTimeout(ctx, c.duration)
@@ -74,6 +84,14 @@ func load(ctx context.Context, c *config, s *server) (*result, error) {
 		return nil, fmt.Errorf("read the server's CPU and memory: %w", err)
 	}
 	snd.res.before, snd.res.after = before, after
+	if s.pid != 0 {
+		// Work left after the last answer (Alertmanager routes alerts to
+		// its aggregation groups after answering) is the server's too.
+		time.Sleep(settle)
+		if snd.res.settled, err = s.measure(context.Background()); err != nil {
+			return nil, fmt.Errorf("read the server's CPU and memory: %w", err)
+		}
+	}
 	return snd.res, nil
 }
 
@@ -138,13 +156,15 @@ func (snd *sender) openLoop(ctx context.Context, requests int, start time.Time) 
 
 // send posts request i and records it; latency counts from since.
 func (snd *sender) send(ctx context.Context, i int, since time.Time) {
-	body := snd.body(i)
+	body := snd.encode(i)
 	req, err := http.NewRequestWithContext(ctx, "POST", snd.url, bytes.NewReader(body))
 	if err != nil {
 		snd.fail("request", err.Error())
 		return
 	}
-	req.Header.Set("Authorization", snd.auth)
+	if snd.auth != "" {
+		req.Header.Set("Authorization", snd.auth)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	if len(snd.secret) > 0 {
 		req.Header.Set(generic.DefaultSignatureHeader, generic.Sign(snd.secret, time.Now(), "", body))

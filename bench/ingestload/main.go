@@ -7,6 +7,7 @@
 //	go run ./bench/ingestload --spawn --rate 1000 --duration 30s
 //	go run ./bench/ingestload --spawn --db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable' --batch 100
 //	go run ./bench/ingestload --url http://127.0.0.1:8080 --token arq_… --batch 100
+//	go run ./bench/ingestload --peer alertmanager --batch 100 --concurrency 16 --alerts 300000
 //
 // --spawn builds ./cmd/arqir (or takes --bin) and runs `arqir serve` as a
 // child process on a free loopback port: on a temporary SQLite file, or in
@@ -14,6 +15,13 @@
 // The server's CPU time and RSS then come from /proc/<pid>; with --url,
 // from its /metrics (process_cpu_seconds_total,
 // process_resident_memory_bytes).
+//
+// --peer alertmanager runs Debian's Alertmanager (--peer-bin) instead, as a
+// child process on a free loopback port with a temporary storage path,
+// clustering off and a receiver without integrations, and sends it the same
+// alerts, batch for batch, to its API v2 (POST /api/v2/alerts): the docs
+// then compare arqir with its peer measured the same way on the same
+// machine. Alertmanager answers once the alerts are in its memory.
 //
 // Every run is bounded in alerts and in time and stops by itself; --url
 // must be a loopback address, so that the tool can never flood a shared or
@@ -26,36 +34,42 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/arqir/arqir/bench/internal/peer"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:])
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args)
+	if err == nil && cfg.peer != "" {
+		err = peer.CheckBinary(cfg.peerBin)
+	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ingestload:", err)
+		fmt.Fprintln(stderr, "ingestload:", err)
 		return 2
 	}
 	srv, err := openServer(ctx, cfg)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ingestload:", err)
+		fmt.Fprintln(stderr, "ingestload:", err)
 		return 1
 	}
 	defer srv.close()
 	res, err := load(ctx, cfg, srv)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ingestload:", err)
+		fmt.Fprintln(stderr, "ingestload:", err)
 		return 1
 	}
-	report(os.Stdout, cfg, srv, res)
+	report(stdout, cfg, srv, res)
 	if res.failed > 0 {
 		return 1
 	}

@@ -29,8 +29,12 @@ func report(w io.Writer, c *config, s *server, r *result) {
 	fmt.Fprintf(w, "  rate      %.0f requests/s, %.0f alerts/s\n", float64(r.requests)/secs, float64(r.alerts)/secs)
 	lat := slices.Clone(r.latencies)
 	slices.Sort(lat)
-	fmt.Fprintf(w, "  latency   p50 %s  p90 %s  p99 %s  max %s (per request, durable commit included)\n",
-		ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(lat[len(lat)-1]))
+	answered := "durable commit included"
+	if s.peer {
+		answered = "answered once the alerts are in Alertmanager's memory"
+	}
+	fmt.Fprintf(w, "  latency   p50 %s  p90 %s  p99 %s  max %s (per request, %s)\n",
+		ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(lat[len(lat)-1]), answered)
 	if c.rate > 0 && r.lateStarts > 0 {
 		fmt.Fprintf(w, "  late      %d requests left the sender more than 10 ms after their time (client or server saturated)\n", r.lateStarts)
 	}
@@ -41,6 +45,9 @@ func report(w io.Writer, c *config, s *server, r *result) {
 		fmt.Fprintf(w, ", peak %s", mib(r.after.peakRSS))
 	}
 	fmt.Fprintln(w)
+	if r.settled.cpu > 0 {
+		fmt.Fprintf(w, "  after     server CPU +%.2fs in the %s after the last answer\n", (r.settled.cpu - r.after.cpu).Seconds(), settle)
+	}
 	if r.dbCPU > 0 {
 		fmt.Fprintf(w, "  database  PostgreSQL CPU %.2fs = %.1f µs per alert (all local postgres processes)\n", r.dbCPU.Seconds(), float64(r.dbCPU.Microseconds())/float64(r.alerts))
 	}

@@ -30,6 +30,7 @@ type server struct {
 	signingSecret   string // signs each request (X-Signature-256), as generic integrations require by default
 	desc            string
 	pid             int    // the spawned process; 0 with --url
+	peer            bool   // Alertmanager (--peer): its API v2, no credential
 	token           string // for /metrics with --url
 	close           func()
 }
@@ -42,6 +43,9 @@ var (
 // openServer spawns arqir or attaches to --url, and finds the credential
 // of a generic integration to send as.
 func openServer(ctx context.Context, c *config) (*server, error) {
+	if c.peer != "" {
+		return spawnPeer(ctx, c)
+	}
 	s := &server{url: c.url, token: c.token, credential: c.credential, signingSecret: c.signingSecret, desc: "arqir at " + c.url, close: func() {}}
 	if c.spawn {
 		var err error

@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"github.com/arqir/arqir/bench/internal/peer"
 )
 
 // Bounds no flag can lift: the tool always stops by itself.
@@ -29,6 +31,9 @@ type config struct {
 	severity string // the alerts' severity label
 	wait     time.Duration
 	cpuprof  string
+
+	peer    string // "alertmanager": measure the real Alertmanager instead of arqir (rate, burst)
+	peerBin string
 
 	// rate
 	rate     int
@@ -83,6 +88,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.severity, "severity", "", "the alerts' severity label (default: critical = SEV1 for rate and burst; warning = SEV3 for escalation)")
 	fs.DurationVar(&c.wait, "wait", 0, "how long to wait for pages after the last alert or due deadline (default 60s)")
 	fs.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the measured run (server, receiver and senders: one process) to this file")
+	fs.StringVar(&c.peer, "peer", "", "rate, burst: alertmanager measures Debian's Alertmanager instead (group_wait 0s, webhook to this tool): alert sent → webhook received")
+	fs.StringVar(&c.peerBin, "peer-bin", peer.DefaultAlertmanager, "with --peer alertmanager: the Alertmanager binary to run")
 	fs.IntVar(&c.rate, "rate", 200, "rate: alerts per second")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "rate: how long to send")
 	fs.IntVar(&c.alerts, "alerts", 10_000, "burst: how many alerts")
@@ -142,6 +149,12 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		return nil, fmt.Errorf("--ack-within %s: give 10s to 10m", c.ackWithin)
 	case c.sweep < 50*time.Millisecond || c.sweep > 10*time.Second:
 		return nil, fmt.Errorf("--sweep %s: give 50ms to 10s", c.sweep)
+	case c.peer != "" && c.peer != "alertmanager":
+		return nil, fmt.Errorf("--peer %q: the only peer is alertmanager", c.peer)
+	case c.peer != "" && c.mode == "escalation":
+		return nil, errors.New("--peer alertmanager measures rate and burst: Alertmanager does not escalate")
+	case c.peer != "" && (c.db != "" || c.cpuprof != ""):
+		return nil, errors.New("--db and --cpuprofile are for arqir in this process; Alertmanager runs as a child and keeps alerts in memory")
 	case c.wait < 0 || c.wait > maxWait:
 		return nil, fmt.Errorf("--wait %s: give up to %s", c.wait, maxWait)
 	}

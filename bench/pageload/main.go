@@ -48,6 +48,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, maxRun)
 	defer cancel()
+	if cfg.peer != "" {
+		return runPeer(ctx, cfg, stdout, stderr)
+	}
 	srv, err := start(ctx, cfg, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "pageload:", err)
