@@ -191,6 +191,50 @@ func TestProcessOrder(t *testing.T) {
 	}
 }
 
+// signedAuth reads the signing secret with the integration; a separate
+// read of it fails the test.
+type signedAuth struct {
+	t       *testing.T
+	secret  string
+	err     error
+	lookups int
+}
+
+func (a *signedAuth) AuthenticateIntegration(context.Context, arqir.IntegrationKind, string) (*arqir.Integration, error) {
+	a.t.Error("AuthenticateIntegration called for a signed source: the secret needs a second read then")
+	return nil, errors.New("unexpected")
+}
+
+func (a *signedAuth) IntegrationSigningSecret(context.Context, int64) ([]byte, error) {
+	a.t.Error("IntegrationSigningSecret called: the secret came with the integration")
+	return nil, errors.New("unexpected")
+}
+
+func (a *signedAuth) AuthenticateIntegrationSigned(_ context.Context, kind arqir.IntegrationKind, _ string) (*arqir.Integration, []byte, error) {
+	a.lookups++
+	if a.err != nil {
+		return nil, nil, a.err
+	}
+	return &arqir.Integration{ID: 7, Kind: kind}, []byte(a.secret), nil
+}
+
+// TestProcessReadsTheSecretWithTheIntegration: with a SignedAuthenticator
+// (the store), a signed request costs one lookup, and Verify gets the
+// secret that lookup returned; a refused credential stops there.
+func TestProcessReadsTheSecretWithTheIntegration(t *testing.T) {
+	auth := &signedAuth{t: t, secret: "signing"}
+	src := &fakeSource{}
+	in, _, err := ingest.Process(context.Background(), src, ingesttest.NewRequest("{}"), auth)
+	if err != nil || in.ID != 7 || !src.verified || !src.parsed || auth.lookups != 1 {
+		t.Fatalf("in %v, err %v, source %+v, lookups %d: want one lookup giving the secret to Verify", in, err, src, auth.lookups)
+	}
+	auth = &signedAuth{t: t, err: arqir.Errorf(arqir.EUNAUTHORIZED, "revoked")}
+	src = &fakeSource{}
+	if _, _, err := ingest.Process(context.Background(), src, ingesttest.NewRequest("{}"), auth); arqir.ErrorCode(err) != arqir.EUNAUTHORIZED || src.verified || src.parsed {
+		t.Fatalf("went on after a refused credential: %v %+v", err, src)
+	}
+}
+
 func TestBatchErrorCarriesItsCode(t *testing.T) {
 	err := error(ingest.NewBatchError(3, []ingest.ItemError{{Index: 2, Field: "status", Message: "bad"}}))
 	var appErr *arqir.Error

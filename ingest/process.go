@@ -30,7 +30,19 @@ func Process(ctx context.Context, src Source, r *Request, auth Authenticator) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	in, err := auth.AuthenticateIntegration(ctx, src.Kind(), cred)
+	v, verifies := src.(Verifier)
+	_, keyless := src.(KeylessVerifier)
+	var (
+		in     *arqir.Integration
+		secret []byte
+		signed bool // secret holds the signing secret, read with the integration
+	)
+	if sa, ok := auth.(SignedAuthenticator); ok && verifies && !keyless {
+		in, secret, err = sa.AuthenticateIntegrationSigned(ctx, src.Kind(), cred)
+		signed = true
+	} else {
+		in, err = auth.AuthenticateIntegration(ctx, src.Kind(), cred)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,9 +51,8 @@ func Process(ctx context.Context, src Source, r *Request, auth Authenticator) (*
 		// one source speak another source's protocol.
 		return nil, nil, fmt.Errorf("authenticate %s integration: got an integration of kind %q", src.Kind(), in.Kind)
 	}
-	if v, ok := src.(Verifier); ok {
-		var secret []byte
-		if _, keyless := src.(KeylessVerifier); !keyless {
+	if verifies {
+		if !keyless && !signed {
 			if secret, err = auth.IntegrationSigningSecret(ctx, in.ID); err != nil {
 				return nil, nil, fmt.Errorf("signing secret of integration %d: %w", in.ID, err)
 			}

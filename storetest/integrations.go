@@ -57,6 +57,19 @@ func testIntegrationLifeCycle(e *env) {
 	if err != nil || string(signing) != secrets.SigningSecret {
 		e.t.Fatalf("signing secret = %q, %v; want the one shown at creation", signing, err)
 	}
+	authed, signing, err = e.st.AuthenticateIntegrationSigned(e.ctx, arqir.KindGrafana, secrets.Credential)
+	if err != nil || string(signing) != secrets.SigningSecret {
+		e.t.Fatalf("AuthenticateIntegrationSigned: secret %q, %v; want the one shown at creation", signing, err)
+	}
+	equal(e.t, "the integration authenticated with its secret", authed, in)
+	for what, cred := range map[string]string{"an unknown credential": "arq_int_nope", "no credential": "", "the signing secret as credential": secrets.SigningSecret} {
+		if _, s, err := e.st.AuthenticateIntegrationSigned(e.ctx, arqir.KindGrafana, cred); arqir.ErrorCode(err) != arqir.EUNAUTHORIZED || s != nil {
+			e.t.Errorf("AuthenticateIntegrationSigned with %s: secret %q, %v; want EUNAUTHORIZED and no secret", what, s, err)
+		}
+	}
+	if _, s, err := e.st.AuthenticateIntegrationSigned(e.ctx, arqir.KindDatadog, secrets.Credential); arqir.ErrorCode(err) != arqir.EUNAUTHORIZED || s != nil {
+		e.t.Errorf("AuthenticateIntegrationSigned for another kind: secret %q, %v; want EUNAUTHORIZED and no secret", s, err)
+	}
 	for name, try := range map[string]func() error{
 		"wrong kind": func() error {
 			_, err := e.st.AuthenticateIntegration(e.ctx, arqir.KindAlertmanager, secrets.Credential)
@@ -108,6 +121,12 @@ func testIntegrationRotation(e *env) {
 	if s, err := e.st.IntegrationSigningSecret(e.ctx, in.ID); err != nil || string(s) != fresh.SigningSecret {
 		e.t.Fatalf("signing secret after rotation = %q, %v", s, err)
 	}
+	if _, s, err := e.st.AuthenticateIntegrationSigned(e.ctx, arqir.KindPagerDuty, fresh.Credential); err != nil || string(s) != fresh.SigningSecret {
+		e.t.Fatalf("AuthenticateIntegrationSigned after rotation: secret %q, %v; want the new one", s, err)
+	}
+	if _, _, err := e.st.AuthenticateIntegrationSigned(e.ctx, arqir.KindPagerDuty, old.Credential); arqir.ErrorCode(err) != arqir.EUNAUTHORIZED {
+		e.t.Fatalf("AuthenticateIntegrationSigned with the rotated-away credential: %v; want EUNAUTHORIZED", err)
+	}
 }
 
 func testIntegrationRevocation(e *env) {
@@ -125,6 +144,9 @@ func testIntegrationRevocation(e *env) {
 	wantCode(e.t, err, arqir.EUNAUTHORIZED)
 	_, err = other.IntegrationSigningSecret(e.ctx, in.ID)
 	wantCode(e.t, err, arqir.ENOTFOUND)
+	if _, s, err := other.AuthenticateIntegrationSigned(e.ctx, arqir.KindDatadog, secrets.Credential); arqir.ErrorCode(err) != arqir.EUNAUTHORIZED || s != nil {
+		e.t.Fatalf("AuthenticateIntegrationSigned after revocation: secret %q, %v; want EUNAUTHORIZED at once", s, err)
+	}
 	_, _, err = e.st.RotateIntegration(e.ctx, in.ID)
 	wantCode(e.t, err, arqir.EUNPROCESSABLE)
 	e.clock.Advance(time.Minute)

@@ -122,25 +122,33 @@ func (s *Store) RevokeIntegration(ctx context.Context, id int64) error {
 // this credential. It looks the credential up by its hash, so the secret is
 // never compared and needs no constant-time comparison.
 func (s *Store) AuthenticateIntegration(ctx context.Context, kind arqir.IntegrationKind, credential string) (*arqir.Integration, error) {
+	in, _, err := s.AuthenticateIntegrationSigned(ctx, kind, credential)
+	return in, err
+}
+
+// AuthenticateIntegrationSigned is AuthenticateIntegration that returns the
+// signing secret too, from the same row and the same read.
+func (s *Store) AuthenticateIntegrationSigned(ctx context.Context, kind arqir.IntegrationKind, credential string) (*arqir.Integration, []byte, error) {
 	if credential == "" {
-		return nil, arqir.Errorf(arqir.EUNAUTHORIZED, "no integration credential given: send the one shown when the integration was created")
+		return nil, nil, arqir.Errorf(arqir.EUNAUTHORIZED, "no integration credential given: send the one shown when the integration was created")
 	}
-	st, err := s.read(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE hash = ?`)
+	st, err := s.read(ctx, `SELECT `+integrationColumns+`, signing_secret FROM integrations WHERE hash = ?`)
 	if err != nil {
-		return nil, fmt.Errorf("authenticate integration: %w", err)
+		return nil, nil, fmt.Errorf("authenticate integration: %w", err)
 	}
-	in, err := scanIntegration(st.queryRow(ctx, hashSecret(credential)))
+	var secret string
+	in, err := scanIntegrationAnd(st.queryRow(ctx, hashSecret(credential)), &secret)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, arqir.Errorf(arqir.EUNAUTHORIZED, "unknown integration credential: check it was copied whole, or rotate the integration for a new one")
+		return nil, nil, arqir.Errorf(arqir.EUNAUTHORIZED, "unknown integration credential: check it was copied whole, or rotate the integration for a new one")
 	case err != nil:
-		return nil, fmt.Errorf("authenticate integration: %w", err)
+		return nil, nil, fmt.Errorf("authenticate integration: %w", err)
 	case in.RevokedAt != nil:
-		return nil, arqir.Errorf(arqir.EUNAUTHORIZED, "the integration %q was revoked at %s: create a new one", in.Name, in.RevokedAt.Format(time.RFC3339))
+		return nil, nil, arqir.Errorf(arqir.EUNAUTHORIZED, "the integration %q was revoked at %s: create a new one", in.Name, in.RevokedAt.Format(time.RFC3339))
 	case in.Kind != kind:
-		return nil, arqir.Errorf(arqir.EUNAUTHORIZED, "the credential belongs to the %s integration %q, not a %s one: send to its %s endpoint", in.Kind, in.Name, kind, in.Kind)
+		return nil, nil, arqir.Errorf(arqir.EUNAUTHORIZED, "the credential belongs to the %s integration %q, not a %s one: send to its %s endpoint", in.Kind, in.Name, kind, in.Kind)
 	}
-	return in, nil
+	return in, []byte(secret), nil
 }
 
 // IntegrationSigningSecret returns the signing secret of an active
@@ -169,14 +177,19 @@ func (s *Store) loadIntegration(ctx context.Context, x querier, id int64) (*arqi
 	return in, err
 }
 
-func scanIntegration(sc scanner) (*arqir.Integration, error) {
+func scanIntegration(sc scanner) (*arqir.Integration, error) { return scanIntegrationAnd(sc) }
+
+// scanIntegrationAnd scans integrationColumns, then the columns after them
+// into extra (e.g. the signing secret).
+func scanIntegrationAnd(sc scanner, extra ...any) (*arqir.Integration, error) {
 	var (
 		in               arqir.Integration
 		settings         string
 		created          int64
 		rotated, revoked sql.NullInt64
 	)
-	if err := sc.Scan(&in.ID, &in.Name, &in.Kind, &in.Service, &in.Severity, &settings, &created, &rotated, &revoked); err != nil {
+	dest := append([]any{&in.ID, &in.Name, &in.Kind, &in.Service, &in.Severity, &settings, &created, &rotated, &revoked}, extra...)
+	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
 	if err := jsonUnmarshal(settings, &in.Settings); err != nil {
