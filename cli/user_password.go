@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/app"
@@ -39,8 +40,8 @@ func newUserPasswordCommand() *cobra.Command {
 		Long: `Set the password and role a user signs in to the web UI with. The user's
 sessions end: they sign in again with the new password.
 
-The password is asked for when stdin is a terminal (what you type is shown),
-read from stdin with --password-stdin, or generated with --generate and
+The password is asked for twice when stdin is a terminal (what you type is
+not shown), read from stdin with --password-stdin, or generated with --generate and
 printed once. Without --role a user keeps the role they have, and a user
 signing in for the first time gets viewer.`,
 		Example: `  arqir user password ada --role responder
@@ -90,8 +91,7 @@ signing in for the first time gets viewer.`,
 					return err
 				}
 			case isTerminal(cmd.InOrStdin()):
-				fmt.Fprintf(cmd.ErrOrStderr(), "New password for %s (at least %d characters; what you type is shown): ", u.Handle, arqir.MinPasswordLen)
-				if password, err = readPassword(cmd.InOrStdin()); err != nil {
+				if password, err = askPassword(cmd.InOrStdin().(*os.File), cmd.ErrOrStderr(), u.Handle); err != nil {
 					return err
 				}
 			default:
@@ -163,13 +163,39 @@ func readPassword(in io.Reader) (string, error) {
 	return password, nil
 }
 
-// isTerminal reports whether r is a terminal (a character device), where
-// a person can be asked for the password.
+// askPassword asks a person at the terminal tty for the new password of
+// handle, twice, without echoing what they type: a password on the screen
+// is a password in the scrollback and over the shoulder.
+func askPassword(tty *os.File, prompt io.Writer, handle string) (string, error) {
+	read := func(ask string) (string, error) {
+		fmt.Fprint(prompt, ask)
+		b, err := term.ReadPassword(int(tty.Fd()))
+		fmt.Fprintln(prompt) // the Enter typed was not echoed either
+		if err != nil {
+			return "", fmt.Errorf("read the password from the terminal: %w", err)
+		}
+		return string(b), nil
+	}
+	first, err := read(fmt.Sprintf("New password for %s (at least %d characters, not shown): ", handle, arqir.MinPasswordLen))
+	if err != nil {
+		return "", err
+	}
+	if first == "" {
+		return "", usagef("no password given: type one, or use --generate")
+	}
+	again, err := read("The same password again: ")
+	if err != nil {
+		return "", err
+	}
+	if again != first {
+		return "", usagef("the two passwords differ: nothing was changed; run the command again")
+	}
+	return first, nil
+}
+
+// isTerminal reports whether r is a terminal, where a person can be asked
+// for the password. (/dev/null is a character device, not a terminal.)
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
