@@ -18,6 +18,18 @@ load() { echo; echo "== ingestload $*"; quiet; "$out/ingestload" --spawn --bin "
 echo "date: $(date -u +%FT%TZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(free -h | awk '/^Mem:/{print $2}') RAM, kernel $(uname -r), $(go version | cut -d' ' -f3-)"
 
+# The peer first, with the same loads: Debian's Alertmanager, in memory.
+peer() { echo; echo "== ingestload --peer alertmanager $*"; quiet; "$out/ingestload" --peer alertmanager "$@"; }
+if [ -x /usr/bin/prometheus-alertmanager ]; then
+  peer --batch 1 --concurrency 64 --alerts 60000 --duration 90s
+  peer --batch 1 --concurrency 64 --alerts 60000 --duration 90s --keys 1000
+  peer --batch 100 --concurrency 8 --alerts 400000 --duration 90s
+  peer --batch 100 --concurrency 8 --alerts 400000 --duration 90s --keys 1000
+  peer --rate 1000 --alerts 30000 --duration 40s
+else
+  echo "(no /usr/bin/prometheus-alertmanager: apt-get install prometheus-alertmanager to measure the peer too)"
+fi
+
 for db in "" "$PG"; do
   dbflag=(); [ -n "$db" ] && dbflag=(--db "$db")
   # single-alert requests, distinct and duplicate-heavy

@@ -20,6 +20,12 @@ step() { echo; echo "== pageload $*"; quiet; "$out/pageload" "$@" || echo "(exit
 echo "date: $(date -u +%FT%TZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(free -h | awk '/^Mem:/{print $2}') RAM, kernel $(uname -r), $(go version | cut -d' ' -f3-)"
 
+# The peer first: Debian's Alertmanager with group_wait 0s, alert → webhook.
+if [ -x /usr/bin/prometheus-alertmanager ]; then
+  step rate --peer alertmanager
+  step burst --peer alertmanager
+fi
+
 dbs=("")
 [ -n "$PG" ] && dbs+=("$PG")
 for db in "${dbs[@]}"; do
