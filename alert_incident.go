@@ -72,14 +72,26 @@ func NewIncidentFromAlert(a *Alert, in *Integration, rules Rules, now time.Time)
 // joins the incident's services, and an earlier condition start moves the
 // impact start back (impact starts with the earliest alert).
 func (inc *Incident) AttachAlert(a *Alert, by Actor, now time.Time) []TimelineEvent {
+	inc.JoinAlert(a)
+	return []TimelineEvent{AlertAttachedEvent(a, by, now)}
+}
+
+// JoinAlert is AttachAlert without its timeline event, for a caller that
+// records a run of attachments as one event and builds AlertAttachedEvent
+// only for an attachment left alone.
+func (inc *Incident) JoinAlert(a *Alert) {
 	if a.Service != "" && !slices.Contains(inc.Services, a.Service) && len(inc.Services) < MaxServices {
 		inc.Services = append(inc.Services, a.Service)
 	}
 	if a.StartedAt.Before(inc.ImpactStartedAt) {
 		inc.ImpactStartedAt = a.StartedAt
 	}
+}
+
+// AlertAttachedEvent is the timeline event of one alert's attachment.
+func AlertAttachedEvent(a *Alert, by Actor, now time.Time) TimelineEvent {
 	msg := fmt.Sprintf("Alert %q attached: %s, firing since %s", a.Title(), a.Severity, a.StartedAt.Format(time.RFC3339))
-	return []TimelineEvent{newEvent(by, now, EventAlertAttached, msg, alertData(a))}
+	return newEvent(by, now, EventAlertAttached, msg, alertData(a))
 }
 
 // AlertFiredAgain records that an alert of the open incident resolved and
@@ -111,6 +123,9 @@ func (inc *Incident) RaiseSeverityForAlert(rules Rules, a *Alert, how string, by
 	}
 	old, sev := rules.Severities[from], rules.Severities[to]
 	inc.Severity = sev.Name
+	// A new list, not the old one changed in place: a copy of the incident
+	// taken before (the store's undo of a request) keeps its deadlines.
+	inc.Deadlines = slices.Clone(inc.Deadlines)
 	for i, d := range inc.Deadlines {
 		if d.Kind == DeadlineResponse && d.Pending() {
 			inc.Deadlines[i].DueAt = d.DueAt.Add(sev.ResponseTarget - old.ResponseTarget)

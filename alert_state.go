@@ -14,10 +14,18 @@ import (
 // NewAlert builds the stored form of an alert from its first event. Routing
 // chose service, severity and groupKey.
 func NewAlert(in *Integration, ev AlertEvent, service, severity, groupKey string, now time.Time) *Alert {
+	return NewAlertOwning(in, ev.Owned(), service, severity, groupKey, now)
+}
+
+// NewAlertOwning is NewAlert for an event whose lists belong to the caller
+// alone and are never changed again (AlertEvent.Owned): the alert keeps
+// them instead of copying them. The store copies them in the request's
+// goroutine, so that its one committer does not.
+func NewAlertOwning(in *Integration, ev AlertEvent, service, severity, groupKey string, now time.Time) *Alert {
 	a := &Alert{
 		IntegrationID: in.ID, Source: in.Kind, DedupKey: ev.DedupKey, Status: ev.Status,
-		Summary: strings.TrimSpace(ev.Summary), Labels: cloneMap(ev.Labels), Annotations: cloneMap(ev.Annotations),
-		Links: slices.Clone(nonNilLinks(ev.Links)), Service: service, Severity: severity, GroupKey: groupKey,
+		Summary: strings.TrimSpace(ev.Summary), Labels: nonNilMap(ev.Labels), Annotations: nonNilMap(ev.Annotations),
+		Links: nonNilLinks(ev.Links), Service: service, Severity: severity, GroupKey: groupKey,
 		StartedAt: startTime(ev, now), ReceivedAt: now, LastSeenAt: now,
 	}
 	if ev.Status == AlertFiring {
@@ -129,6 +137,20 @@ func endTime(ev AlertEvent, started, now time.Time) *time.Time {
 		t = ev.EndsAt.UTC()
 	}
 	return &t
+}
+
+// Owned returns the event with copies of its lists, which no one else
+// holds (absent ones stay nil).
+func (ev AlertEvent) Owned() AlertEvent {
+	ev.Labels, ev.Annotations, ev.Links = maps.Clone(ev.Labels), maps.Clone(ev.Annotations), slices.Clone(ev.Links)
+	return ev
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }
 
 func cloneMap(m map[string]string) map[string]string {

@@ -1,6 +1,7 @@
 package arqir_test
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -157,6 +158,33 @@ func TestD_AttachAlertWidensTheIncident(t *testing.T) {
 	if ev := inc.AlertFiredAgain(early, arqir.AlertActor(prom), t0); ev[0].Kind != arqir.EventAlertFiredAgain {
 		t.Fatalf("fired again = %+v", ev)
 	}
+
+	// JoinAlert is AttachAlert's change, and AlertAttachedEvent its event.
+	joined := declare(t, "SEV3")
+	joined.JoinAlert(early)
+	if !joined.ImpactStartedAt.Equal(inc.ImpactStartedAt) || !slices.Equal(joined.Services, inc.Services) {
+		t.Fatalf("joined: impact %v services %v", joined.ImpactStartedAt, joined.Services)
+	}
+	if e := arqir.AlertAttachedEvent(early, arqir.AlertActor(prom), t0); e.Message != events[0].Message || !maps.Equal(e.Data, events[0].Data) || e.At != events[0].At || e.Actor != events[0].Actor {
+		t.Fatalf("attached event %+v, want %+v", e, events[0])
+	}
+}
+
+// NewAlertOwning keeps the lists of an event handed over to it; NewAlert
+// copies them (TestNewAlert) through AlertEvent.Owned.
+func TestNewAlertOwning(t *testing.T) {
+	e := ev("fp", arqir.AlertFiring, "alertname", "CPU").Owned()
+	e.Labels["alertname"] = "CPU"
+	a := arqir.NewAlertOwning(prom, e, "api", "SEV3", "g1", t0)
+	if a.Labels["alertname"] != "CPU" || a.Annotations == nil || a.Links == nil {
+		t.Fatalf("alert = %+v", a)
+	}
+	orig := ev("fp", arqir.AlertFiring, "alertname", "CPU")
+	owned := orig.Owned()
+	orig.Labels["alertname"] = "changed"
+	if owned.Labels["alertname"] != "CPU" || owned.Annotations != nil || owned.Links != nil {
+		t.Fatalf("owned = %+v", owned)
+	}
 }
 
 // A more severe alert raises the incident, re-targeting the unmet
@@ -173,7 +201,11 @@ func TestD_MoreSevereAlertRaisesTheIncident(t *testing.T) {
 		}
 	}
 	crit := arqir.NewAlert(prom, ev("crit", arqir.AlertFiring, "alertname", "Checkout"), "", "SEV1", "g", at)
+	saved := *inc // a shallow copy, as the store's undo of a request keeps it
 	events := inc.RaiseSeverityForAlert(rules, crit, "attached", arqir.AlertActor(prom), at)
+	if d := saved.Deadlines[0]; !d.DueAt.Equal(t0.Add(30 * time.Minute)) {
+		t.Fatalf("the copy's response deadline moved to %v: raising changed the list in place", d.DueAt)
+	}
 	if inc.Severity != "SEV1" || len(events) != 1 || events[0].Kind != arqir.EventSeverityChanged ||
 		events[0].Message != `Severity SEV3 → SEV1: alert "Checkout" attached (respond within 5m0s)` ||
 		events[0].Data["from"] != "SEV3" || events[0].Data["to"] != "SEV1" || events[0].Data["dedup_key"] != "crit" {

@@ -27,9 +27,12 @@ func (s *Store) Ingest(ctx context.Context, integrationID int64, requestKey stri
 		return nil, err
 	}
 	// The store keeps microseconds; normalising a copy keeps the caller's
-	// events as they were.
+	// events as they were. The copy's lists are the request's own, so that
+	// the committer's new alerts take them as they are (NewAlertOwning):
+	// copying them here takes the work off the one committer.
 	evs := slices.Clone(events)
 	for i := range evs {
+		evs[i] = evs[i].Owned()
 		if !evs[i].StartsAt.IsZero() {
 			evs[i].StartsAt = storable(evs[i].StartsAt)
 		}
@@ -37,8 +40,7 @@ func (s *Store) Ingest(ctx context.Context, integrationID int64, requestKey stri
 			evs[i].EndsAt = storable(evs[i].EndsAt)
 		}
 	}
-	// Encoding the lists here, in the caller's goroutine, takes the work
-	// off the one committer.
+	// So does encoding the lists here.
 	enc := make([]alertJSON, len(evs))
 	for i, ev := range evs {
 		var err error
@@ -82,9 +84,9 @@ type ingestCall struct {
 	ctx           context.Context
 	integrationID int64
 	key           string
-	events        []arqir.AlertEvent
-	enc           []alertJSON   // each event's lists, encoded
-	done          chan struct{} // closed when res or err is set
+	events        []arqir.AlertEvent // lists owned: see Ingest
+	enc           []alertJSON        // each event's lists, encoded
+	done          chan struct{}      // closed when res or err is set
 
 	res *arqir.IngestResult
 	err error

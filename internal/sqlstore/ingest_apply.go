@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/routing"
@@ -77,7 +78,7 @@ func (b *batch) applyEvent(in *arqir.Integration, c *ingestCall, i int) (*alertS
 	switch {
 	case st == nil:
 		d := b.decide(c, i, in)
-		st = &alertState{a: *arqir.NewAlert(in, ev, d.Service, d.Severity, d.GroupKey, b.now), raw: c.enc[i], full: true}
+		st = &alertState{a: *arqir.NewAlertOwning(in, ev, d.Service, d.Severity, d.GroupKey, b.now), raw: c.enc[i], full: true}
 		b.createAlert(key, st)
 		b.markAlert(st, true)
 		if ev.Status != arqir.AlertFiring {
@@ -161,11 +162,11 @@ func (b *batch) place(in *arqir.Integration, st *alertState, groupKey string) (*
 		target = g
 		b.move(st, own, g)
 		at := b.at(g)
-		events := g.inc.AttachAlert(&st.a, actor, at)
-		b.addEvents(g, st, append(events, g.inc.RaiseSeverityForAlert(b.rules, &st.a, "attached", actor, at)...))
+		b.attach(g, st, actor, at)
+		b.addEvents(g, st, g.inc.RaiseSeverityForAlert(b.rules, &st.a, "attached", actor, at))
 	case own != nil && own.inc.ReopenWindowOpen(b.rules.Routing, b.now):
 		target = own
-		b.saveInc(own)
+		b.saveIncLists(own)
 		own.firing++
 		at := b.at(own)
 		events, err := own.inc.ReopenForAlert(b.rules, &st.a, actor, at)
@@ -177,13 +178,15 @@ func (b *batch) place(in *arqir.Integration, st *alertState, groupKey string) (*
 	case g != nil && g.inc.ReopenWindowOpen(b.rules.Routing, b.now):
 		target = g
 		b.move(st, own, g)
+		b.saveIncLists(g)
 		at := b.at(g)
 		events, err := g.inc.ReopenForAlert(b.rules, &st.a, actor, at)
 		if err != nil {
 			return nil, err
 		}
-		events = append(events, g.inc.AttachAlert(&st.a, actor, at)...)
-		b.addEvents(g, st, append(events, g.inc.RaiseSeverityForAlert(b.rules, &st.a, "attached", actor, at)...))
+		b.addEvents(g, st, events)
+		b.attach(g, st, actor, at)
+		b.addEvents(g, st, g.inc.RaiseSeverityForAlert(b.rules, &st.a, "attached", actor, at))
 	default:
 		inc, events, err := arqir.NewIncidentFromAlert(&st.a, in, b.rules, b.now)
 		if err != nil {
@@ -215,6 +218,7 @@ func (b *batch) resolved(in *arqir.Integration, st *alertState) (*incState, erro
 		return nil, nil
 	}
 	is.firing = 0
+	b.saveIncLists(is) // resolving changes its deadlines
 	sev, _ := b.rules.Severity(is.inc.Severity)
 	events, err := is.inc.AlertsAllResolved(is.total, sev.AutoResolve, arqir.AlertActor(in), b.at(is))
 	if err != nil {
@@ -245,6 +249,17 @@ func (b *batch) addEvents(is *incState, st *alertState, events []arqir.TimelineE
 		is.changed = true
 		b.touchedIncs = append(b.touchedIncs, is)
 	}
+}
+
+// attach makes a firing alert join an open incident and queues the
+// attachment's event, to be built only if no other attachment joins it in
+// one event (ingest_attach.go).
+func (b *batch) attach(is *incState, st *alertState, actor arqir.Actor, at time.Time) {
+	is.inc.JoinAlert(&st.a)
+	b.addEvents(is, st, nil)
+	snap := st.a // as the event would have named it now
+	ev := arqir.TimelineEvent{At: at, Kind: arqir.EventAlertAttached, Actor: actor.Name, Source: actor.Source}
+	is.events = append(is.events, pendingEvent{ev: ev, alert: st, attached: &snap})
 }
 
 // markAlert queues an alert for writing; full says an indexed column may

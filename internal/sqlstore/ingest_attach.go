@@ -47,11 +47,21 @@ func (is *incState) collapseAttachments() {
 			out = append(out, attachedSummary(is.events[i:j]))
 			i = j
 		default:
-			out = append(out, is.events[i])
+			out = append(out, is.events[i].built())
 			i++
 		}
 	}
 	is.events = out
+}
+
+// built returns pe with its message and data, building those of an
+// attachment left alone (batch.attach).
+func (pe pendingEvent) built() pendingEvent {
+	if a := pe.attached; a != nil {
+		pe.ev = arqir.AlertAttachedEvent(a, arqir.Actor{Name: pe.ev.Actor, Source: pe.ev.Source}, pe.ev.At)
+		pe.attached = nil
+	}
+	return pe
 }
 
 // attachment reports whether pe is a single alert's attachment.

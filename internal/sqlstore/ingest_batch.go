@@ -43,8 +43,9 @@ type batch struct {
 	newIncs     []*incState
 	dirtyGroups []string
 
-	call int      // sequence number of the call being applied
-	undo *undoLog // what the current call changed
+	call    int      // sequence number of the call being applied
+	undo    *undoLog // what the current call changed; nil between calls
+	undoBuf undoLog  // the lists undo reuses
 
 	inserted int // new alert rows written
 }
@@ -96,6 +97,7 @@ type incState struct {
 	events                []pendingEvent // to append to its timeline
 	changed               bool           // stored and has new events
 	saved                 int
+	undoAt                int // its entry in the undo log of call saved
 
 	// before is the incident as the batch first read it, for the planner;
 	// nil for a new incident, or when no planner is installed.
@@ -110,6 +112,9 @@ type pendingEvent struct {
 	ev     arqir.TimelineEvent
 	alert  *alertState
 	alerts []*alertState
+	// attached is the alert as it was attached, when ev is an attachment
+	// whose message and data are still to be built (batch.attach).
+	attached *arqir.Alert
 }
 
 // groupState is the latest incident of an alert group.

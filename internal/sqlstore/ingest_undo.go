@@ -24,10 +24,17 @@ type alertUndo struct {
 	created bool // the call created it: undo makes the key unknown again
 }
 
+// incUndo is an incident as it was before the call. Its lists share their
+// arrays with the incident's until lists says they were copied: ingest's
+// common changes (an alert attached, fired again) only append to them,
+// which leaves the saved lengths' elements as they were, and copying four
+// lists per incident and call was a good part of the committer's work in a
+// storm.
 type incUndo struct {
-	st  *incState
-	old incState
-	inc arqir.Incident
+	st    *incState
+	old   incState
+	inc   arqir.Incident
+	lists bool // inc's lists are copies
 }
 
 type groupUndo struct {
@@ -36,10 +43,18 @@ type groupUndo struct {
 	had bool
 }
 
-// beginCall starts the undo log of the next call.
+// beginCall starts the undo log of the next call. The log's lists are
+// those of the call before, emptied: an entry is most of a kilobyte, and
+// growing new lists for each call (a request of 100 alerts saves as many
+// alerts and up to as many incidents) was most of what saving cost.
 func (b *batch) beginCall() {
 	b.call++
-	b.undo = &undoLog{dirtyAlerts: len(b.dirtyAlerts), touchedIncs: len(b.touchedIncs), newIncs: len(b.newIncs), dirtyGroups: len(b.dirtyGroups)}
+	u := &b.undoBuf
+	*u = undoLog{
+		alerts: u.alerts[:0], incs: u.incs[:0], groups: u.groups[:0],
+		dirtyAlerts: len(b.dirtyAlerts), touchedIncs: len(b.touchedIncs), newIncs: len(b.newIncs), dirtyGroups: len(b.dirtyGroups),
+	}
+	b.undo = u
 }
 
 // endCall keeps what the call changed.
@@ -95,21 +110,37 @@ func (b *batch) createAlert(key alertKey, st *alertState) {
 	}
 }
 
-// saveInc records an incident before the current call changes it. The
-// incident's lists are copied: the transitions change their elements.
+// saveInc records an incident before the current call changes it, for
+// changes that only append to its lists (see incUndo); saveIncLists before
+// any other.
 func (b *batch) saveInc(is *incState) {
 	if b.undo == nil || is.saved == b.call {
 		return
 	}
 	old := *is
 	is.saved = b.call
-	inc := *is.inc
-	inc.Services = slices.Clone(inc.Services)
-	inc.Responders = slices.Clone(inc.Responders)
-	inc.Checklist = slices.Clone(inc.Checklist)
-	inc.Deadlines = slices.Clone(inc.Deadlines)
 	old.events = old.events[:len(old.events):len(old.events)] // appends after the undo point reallocate
-	b.undo.incs = append(b.undo.incs, incUndo{st: is, old: old, inc: inc})
+	is.undoAt = len(b.undo.incs)
+	b.undo.incs = append(b.undo.incs, incUndo{st: is, old: old, inc: *is.inc})
+}
+
+// saveIncLists records an incident before the current call changes its
+// lists' elements in place (reopening and resolving do): the lists as
+// saved are copied, which appends since the save have not changed.
+func (b *batch) saveIncLists(is *incState) {
+	b.saveInc(is)
+	if b.undo == nil || is.undoAt >= len(b.undo.incs) || b.undo.incs[is.undoAt].st != is {
+		return // opened by this call: undone by forgetting it
+	}
+	u := &b.undo.incs[is.undoAt]
+	if u.lists {
+		return
+	}
+	u.lists = true
+	u.inc.Services = slices.Clone(u.inc.Services)
+	u.inc.Responders = slices.Clone(u.inc.Responders)
+	u.inc.Checklist = slices.Clone(u.inc.Checklist)
+	u.inc.Deadlines = slices.Clone(u.inc.Deadlines)
 }
 
 // setGroup makes is the latest incident of a group.

@@ -162,37 +162,11 @@ func (b *batch) writeAlerts() error {
 		}
 	}
 	b.inserted = len(fresh)
+	if err := b.insertFresh(fresh); err != nil {
+		return err
+	}
 	insert := "INSERT INTO alerts (" + strings.Join(alertWriteColumns, ", ") + ") VALUES "
 	conflict := " ON CONFLICT (integration_id, dedup_key) DO UPDATE SET "
-	err := chunks(len(fresh), func(off, n int) error {
-		args, err := alertArgs(fresh[off : off+n])
-		if err != nil {
-			return err
-		}
-		st, err := b.s.stmt(b.ctx, b.tx, insert+valuesList(n, len(alertWriteColumns))+" RETURNING id, integration_id, dedup_key")
-		if err != nil {
-			return err
-		}
-		rows, err := st.query(b.ctx, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var k alertKey
-			if err := rows.Scan(&id, &k.integration, &k.dedup); err != nil {
-				return err
-			}
-			if st := b.alerts[k]; st != nil {
-				st.a.ID, st.stored = id, true
-			}
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return fmt.Errorf("insert alerts: %w", err)
-	}
 	for _, set := range []struct {
 		sts  []*alertState
 		cols string
