@@ -58,8 +58,14 @@ func Dialect() sqlstore.Dialect {
 		NumberedPlaceholders: true,
 		// Replicas change the same incident: the row lock queues them, and
 		// under READ COMMITTED the one that waited reads the row as the
-		// other committed it.
-		RowLock: " FOR UPDATE",
+		// other committed it. NO KEY UPDATE is what an UPDATE of non-key
+		// columns takes anyway: it excludes every other writer of the row
+		// but not the foreign-key checks of rows appended to its timeline
+		// or outbox. FOR UPDATE conflicted with those, and the ingest
+		// committer (locking a batch's incidents) deadlocked with the
+		// dispatcher (appending delivery events to some of them) until
+		// PostgreSQL's deadlock_timeout broke it a second later.
+		RowLock: " FOR NO KEY UPDATE",
 		// SHARE ROW EXCLUSIVE queues writers of the table but not readers,
 		// nor the foreign-key checks of incidents being declared meanwhile.
 		TableLock: "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE",

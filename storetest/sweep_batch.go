@@ -165,10 +165,11 @@ func testConcurrentSweepBurst(e *env) {
 
 // Under PostgreSQL a batch skips the incidents another transaction holds
 // rather than wait (replicas never deadlock). When the holder is not
-// another sweep — here a transaction holding the row as a dispatcher
-// appending to the timeline does — the sweep waits for it at the end of
-// its pass and breaches the incident, rather than leave it for a later
-// tick.
+// another sweep — here a transaction changing the incident holds its row
+// as every change does (FOR NO KEY UPDATE) — the sweep waits for it at the
+// end of its pass and breaches the incident, rather than leave it for a
+// later tick. (A transaction only appending to the timeline holds the row
+// FOR KEY SHARE, which no change waits for.)
 func testSweepHeldIncident(e *env) {
 	db := e.rawDB()
 	if isSQLite(e, db) {
@@ -184,7 +185,7 @@ func testSweepHeldIncident(e *env) {
 	if err := tx.QueryRowContext(e.ctx, "SELECT pg_backend_pid()").Scan(&holder); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := tx.ExecContext(e.ctx, "SELECT id FROM incidents WHERE id = $1 FOR KEY SHARE", ids[1]); err != nil {
+	if _, err := tx.ExecContext(e.ctx, "SELECT id FROM incidents WHERE id = $1 FOR NO KEY UPDATE", ids[1]); err != nil {
 		e.t.Fatal(err)
 	}
 	done := e.sweepAsync(micro(Start).Add(10 * time.Minute))

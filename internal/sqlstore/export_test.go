@@ -26,3 +26,6 @@ func (s *Store) QueuedIngests() int {
 	}
 	return len(c.queue)
 }
+
+// RowLock is the clause that locks an incident before a change.
+func (s *Store) RowLock() string { return s.d.RowLock }

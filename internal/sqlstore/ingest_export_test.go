@@ -30,3 +30,9 @@ func IncidentRowValues(inc *arqir.Incident) ([]any, error) { return incidentValu
 func (s *Store) AlertLookupQuery(n int) string {
 	return s.q(alertLookupHead + "(" + placeholders(n) + ")")
 }
+
+// RequestKeyLookupQuery is ingest's lookup of n request keys, in the
+// dialect's placeholders: the integration, then the keys.
+func (s *Store) RequestKeyLookupQuery(n int) string {
+	return s.q(requestKeyLookupHead + "(" + placeholders(n) + ")")
+}

@@ -151,7 +151,8 @@ func (b *batch) queryIn(head, tail string, before []any, vals []any, scan func(*
 
 // queryInPlanned is queryIn planned with its values each time (the
 // dialect's LookupOption), for a lookup whose best plan depends on the
-// table's statistics: the alerts of a batch (see ingest_analyze.go). On
+// table's statistics and that grows with a storm: the alerts of a batch
+// (see ingest_analyze.go), its request keys. On
 // PostgreSQL that costs a planning per chunk (a few milliseconds of the
 // server's CPU for a list of 256), which the other lookups are spared.
 func (b *batch) queryInPlanned(head, tail string, before []any, vals []any, scan func(*sql.Rows) error) error {

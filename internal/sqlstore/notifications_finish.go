@@ -244,10 +244,7 @@ func (s *Store) lockBatchIncidents(ctx context.Context, tx *sql.Tx, recorded []f
 	for i, id := range changed {
 		ids[i] = id
 	}
-	lock := ""
-	if s.d.RowLock != "" { // the dialect has row locks: PostgreSQL's
-		lock = " FOR NO KEY UPDATE"
-	}
+	lock := s.d.RowLock // PostgreSQL: FOR NO KEY UPDATE
 	var incs []*arqir.Incident
 	for chunk := range slices.Chunk(ids, maxChunk) {
 		p := padded(chunk)
