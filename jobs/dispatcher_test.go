@@ -210,3 +210,63 @@ func TestAHangingProviderDoesNotHoldOtherPagesBack(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestAFreedSlotClaimsOnlyWhenWorkWasLeftForWantOfSlots: recording a
+// result frees a slot; that is worth a claim only when the last claim
+// filled every free slot. With room to spare, the last claim took all
+// that was due, so nothing else claims until a Wake or the timer: a claim
+// after each recorded batch, nearly always empty, was most of the claim
+// transactions under load. With one slot and three due, each freed slot
+// does claim the next, and the fourth claim finds the queue empty.
+func TestAFreedSlotClaimsOnlyWhenWorkWasLeftForWantOfSlots(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		workers, due int
+		claims       int
+	}{
+		{"room to spare", 4, 1, 1},
+		{"one slot", 1, 3, 4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			email := &scripted{channel: arqir.ChannelEmail}
+			clk := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
+			st := newMemStore()
+			reg := notify.NewRegistry(&scripted{channel: arqir.ChannelInApp})
+			reg.Register(email)
+			d := New(Config{Store: st, Registry: reg, Now: clk.now, Resolve: nil2, Workers: c.workers, Idle: time.Hour})
+			for range c.due {
+				queue(st, arqir.ChannelEmail, clk.t)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { d.Run(ctx); close(done) }()
+			defer func() { cancel(); <-done }()
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				st.mu.Lock()
+				recorded := len(st.batches) + len(st.singles)
+				delivered := 0
+				for _, n := range st.n {
+					if n.State == arqir.NotificationDelivered {
+						delivered++
+					}
+				}
+				st.mu.Unlock()
+				if delivered == c.due && recorded > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d of %d delivered", delivered, c.due)
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+			time.Sleep(100 * time.Millisecond) // a claim after the last freed slot would come now
+			st.mu.Lock()
+			claims := st.claims
+			st.mu.Unlock()
+			if claims != c.claims {
+				t.Fatalf("%d claims for %d due with %d slots, want %d", claims, c.due, c.workers, c.claims)
+			}
+		})
+	}
+}
