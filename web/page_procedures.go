@@ -1,20 +1,23 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/arqir/arqir"
+	"github.com/arqir/arqir/rca"
 )
 
 // The procedures page: the active policy rendered as the ARQ document,
 // with its version, hash and the history of applied revisions. The
-// document is shown as its Markdown text in a <pre>: the rca package's
-// renderer is not exported, and escaped Markdown reads well as it is.
+// document is rendered from its Markdown with the RCA export's safe subset
+// (rca.MarkdownHTML): its headings, tables and lists read as a document,
+// and nothing in it is ever output as markup.
 
 // proceduresData is what templates/procedures.html reads.
 type proceduresData struct {
 	Active   *arqir.PolicyRecord
-	Markdown string
+	Document template.HTML
 	History  []*arqir.PolicyRecord
 }
 
@@ -22,7 +25,7 @@ type proceduresData struct {
 func (s *server) proceduresPage(w http.ResponseWriter, r *http.Request) {
 	d := proceduresData{Active: s.policy.Active()}
 	if d.Active != nil {
-		d.Markdown = s.policy.Markdown()
+		d.Document = rca.MarkdownHTML(s.policy.Markdown())
 	}
 	var err error
 	if d.History, err = s.policy.History(r.Context()); err != nil {
