@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -167,6 +169,27 @@ func readPassword(in io.Reader) (string, error) {
 // handle, twice, without echoing what they type: a password on the screen
 // is a password in the scrollback and over the shoulder.
 func askPassword(tty *os.File, prompt io.Writer, handle string) (string, error) {
+	// Ctrl-C while echo is off would leave the shell without echo: the
+	// read restores the terminal only when it returns. So an interrupt
+	// restores it first, then ends the command as the signal would have.
+	if state, err := term.GetState(int(tty.Fd())); err == nil {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		done := make(chan struct{})
+		defer func() {
+			signal.Stop(sig)
+			close(done)
+		}()
+		go func() {
+			select {
+			case <-sig:
+				term.Restore(int(tty.Fd()), state)
+				fmt.Fprintln(prompt)
+				os.Exit(130) // 128 + SIGINT, what the shell reports for an interrupted command
+			case <-done:
+			}
+		}()
+	}
 	read := func(ask string) (string, error) {
 		fmt.Fprint(prompt, ask)
 		b, err := term.ReadPassword(int(tty.Fd()))

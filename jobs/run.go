@@ -80,6 +80,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	// empty, was most of the claim transactions: on SQLite each took the one
 	// writer lock from ingest, on PostgreSQL five round trips.
 	slotBound := true
+	wakeAt := time.Now() // when the timer fires
 	for {
 		claim := true
 		select {
@@ -125,6 +126,13 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		if free == 0 {
 			sleep = d.cfg.Idle // a freed slot wakes the loop before this
 		}
+		at := time.Now().Add(sleep)
+		if !claim && wakeAt.After(time.Now()) && !at.Before(wakeAt) {
+			// A freed slot that claimed nothing only ever brings the timer
+			// forward: freed slots coming faster than the timer, or a failed
+			// lookup, must not push back a claim that is due.
+			continue
+		}
 		if !timer.Stop() {
 			select {
 			case <-timer.C:
@@ -132,6 +140,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			}
 		}
 		timer.Reset(sleep)
+		wakeAt = at
 	}
 }
 
