@@ -147,6 +147,17 @@ type AlertService interface {
 	// over a limit; see ValidateAlertEvents), EINVALID for a bad request
 	// key, ENOTFOUND for an unknown or revoked integration.
 	Ingest(ctx context.Context, integrationID int64, requestKey string, events []AlertEvent) (*IngestResult, error)
+	// IngestAs is Ingest for the integration in as the caller authenticated
+	// it, possibly some seconds ago (a cached authentication): inside the
+	// transaction that would store the events, the integration is read
+	// again and the request is refused, before a retry of an earlier
+	// request is answered, if the credential the caller checked no longer
+	// works (see CheckedCredentialStale). That re-check is what lets ingest
+	// skip a store lookup per request without delaying a revocation or a
+	// rotation. A refused request stores nothing. Returns the errors of
+	// Ingest, but EUNAUTHORIZED instead of ENOTFOUND for an unknown,
+	// revoked or since rotated integration.
+	IngestAs(ctx context.Context, in *Integration, requestKey string, events []AlertEvent) (*IngestResult, error)
 	// Alert returns one alert. Returns ENOTFOUND.
 	Alert(ctx context.Context, id int64) (*Alert, error)
 	// Alerts lists alerts, newest first. Returns EINVALID for a bad limit,
@@ -161,4 +172,35 @@ type AlertService interface {
 	// call, and returns how many it forgot. Safe to run on several replicas
 	// at once.
 	SweepIngestRequests(ctx context.Context, now time.Time) (int, error)
+}
+
+// CheckedCredentialStale returns EUNAUTHORIZED when the credential that
+// authenticated checked (an integration as read then) no longer works for
+// current, the same integration as stored now: it was revoked, or rotated
+// since, which stops the old credential at once. Returns nil otherwise.
+// It is the re-check of AlertService.IngestAs, and of an ingest request
+// answered without storing anything after a cached authentication.
+func CheckedCredentialStale(current, checked *Integration) error {
+	switch {
+	case current == nil:
+		return Errorf(EUNAUTHORIZED, "there is no integration %d: create an integration and configure its credential", checked.ID)
+	case !current.Active():
+		return Errorf(EUNAUTHORIZED, "the integration %q was revoked at %s: create a new integration and configure its credential",
+			current.Name, current.RevokedAt.UTC().Format(time.RFC3339))
+	case !sameTime(current.RotatedAt, checked.RotatedAt):
+		if current.RotatedAt == nil {
+			return Errorf(EUNAUTHORIZED, "the credential of integration %q changed after it was checked: send its current credential", current.Name)
+		}
+		return Errorf(EUNAUTHORIZED, "the integration %q was rotated at %s after this credential was checked: send the new credential",
+			current.Name, current.RotatedAt.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// sameTime reports whether two optional times are both unset or equal.
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }

@@ -11,13 +11,17 @@
 //	body := read at most 1 MiB                     // 413 is the handler's job
 //	req := &ingest.Request{Method: r.Method, Path: rest, Header: r.Header,
 //		Query: r.URL.Query(), Body: body, Now: now}
-//	in, p, err := ingest.Process(ctx, src, req, integrations)
+//	auth := cache.Lookup()                        // an AuthCache in front of the integrations
+//	in, p, err := ingest.Process(ctx, src, req, auth)
+//	if err == nil && len(p.Events) == 0 && auth.Cached() {
+//		err = recheck(ctx, in)                     // still active, not rotated since
+//	}
 //	if err == nil && p.Control != nil {
 //		err = p.Control.Confirm(ctx)              // SNS subscription confirmation
 //	}
 //	var res *arqir.IngestResult
 //	if err == nil && len(p.Events) > 0 {
-//		res, err = alerts.Ingest(ctx, in.ID, p.RequestKey, p.Events)
+//		res, err = alerts.IngestAs(ctx, in, p.RequestKey, p.Events) // re-checks in
 //	}
 //	if err != nil {
 //		status, body := defaultErrorReply(err)
@@ -157,7 +161,9 @@ type Authenticator interface {
 // SignedAuthenticator is an Authenticator that reads the signing secret in
 // the same lookup as the integration (arqir.IntegrationService does):
 // Process then verifies a signed request with one read instead of two, on
-// the path every alert takes.
+// the path every alert takes. A wrapper of a store (a cache, a fault
+// injector) must implement both methods: one that embeds the store and
+// overrides only AuthenticateIntegration is bypassed for signed kinds.
 type SignedAuthenticator interface {
 	Authenticator
 	AuthenticateIntegrationSigned(ctx context.Context, kind arqir.IntegrationKind, credential string) (*arqir.Integration, []byte, error)

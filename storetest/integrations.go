@@ -14,6 +14,9 @@ var integrationTests = []namedTest{
 	{name: "IntegrationRevocationReachesEveryReplica", fn: testIntegrationRevocation},
 	{name: "IntegrationRejectionsStoreNothing", fn: testIntegrationRejections},
 	{name: "IntegrationCredentialIsStoredOnlyAsAHash", fn: testIntegrationHashOnly},
+	{name: "IngestAsRefusesARevokedIntegration", fn: testIngestAsRevoked},
+	{name: "IngestAsRefusesACredentialRotatedSinceItWasChecked", fn: testIngestAsRotated},
+	{name: "IngestAsStoresAsIngestWould", fn: testIngestAsCurrent},
 }
 
 func testIntegrationLifeCycle(e *env) {

@@ -9,14 +9,24 @@
 //
 //  1. find the Source of {kind} (404 when there is none);
 //  2. read at most 1 MiB of body (413 beyond);
-//  3. ingest.Process: credential → integration → signature → parse;
+//  3. ingest.Process: credential → integration → signature → parse, the
+//     integration found through a short-lived cache of authentications
+//     (ingest.AuthCache) rather than a store read per request;
 //  4. a control message (SNS subscription confirmation) is carried out
 //     before the answer, and its failure is a 500 so that the sender retries;
-//  5. the events are stored with AlertService.Ingest, which commits them
+//  5. the events are stored with AlertService.IngestAs, which commits them
 //     durably before it returns: a 2xx always means committed;
 //  6. the answer is the one the sender's protocol expects (Parsed.Reply), and
 //     refusals are arqir's {"error":{code,message,field}} or the source's own
 //     shape (ingest.ErrorReplier).
+//
+// A cached authentication is re-checked before anything is acted on: IngestAs
+// refuses, in the transaction that would store the events, a credential
+// whose integration was revoked or rotated since it was checked, and a
+// request that stores nothing (a control message, no events) is re-checked
+// against the store before it is carried out or answered. So a revoked or
+// rotated-away credential never gets a 2xx, on any replica, while a
+// sender's steady stream of alerts costs no lookup of its credential.
 //
 // A refused request stores nothing. The URL path beyond the kind may hold a
 // credential (/ingest/cloudwatch/{credential}), so it is never logged, nor
@@ -53,13 +63,21 @@ const MaxBodyBytes = 1 << 20
 
 // Ingester stores the events of one request; arqir.AlertService is one.
 type Ingester interface {
-	Ingest(ctx context.Context, integrationID int64, requestKey string, events []arqir.AlertEvent) (*arqir.IngestResult, error)
+	IngestAs(ctx context.Context, in *arqir.Integration, requestKey string, events []arqir.AlertEvent) (*arqir.IngestResult, error)
+}
+
+// Integrations authenticates senders and reads an integration as stored
+// now, to re-check a cached authentication; arqir.IntegrationService is
+// one.
+type Integrations interface {
+	ingest.Authenticator
+	Integration(ctx context.Context, id int64) (*arqir.Integration, error)
 }
 
 // Config is what the handler needs.
 type Config struct {
 	// Integrations authenticates senders (arqir.IntegrationService). Required.
-	Integrations ingest.Authenticator
+	Integrations Integrations
 	// Alerts stores what senders send. Required.
 	Alerts Ingester
 	// Sources replace the registry's Source of the same kind; tests use it
@@ -74,11 +92,16 @@ type Config struct {
 	// Now is the receive time of a request: the reference of signature
 	// replay windows. Default time.Now.
 	Now func() time.Time
+	// AuthCacheTTL is how long a successful authentication is reused
+	// (ingest.AuthCacheConfig.TTL): 0 is ingest.DefaultAuthCacheTTL, a
+	// negative value looks every credential up.
+	AuthCacheTTL time.Duration
 }
 
 // handler serves the ingest endpoints.
 type handler struct {
-	integrations ingest.Authenticator
+	integrations Integrations
+	auth         *ingest.AuthCache // in front of integrations
 	alerts       Ingester
 	overrides    map[arqir.IntegrationKind]ingest.Source
 	logger       *slog.Logger
@@ -95,6 +118,7 @@ func New(cfg Config) http.Handler {
 	}
 	h := &handler{
 		integrations: cfg.Integrations,
+		auth:         ingest.NewAuthCache(cfg.Integrations, ingest.AuthCacheConfig{TTL: cfg.AuthCacheTTL}),
 		alerts:       cfg.Alerts,
 		overrides:    map[arqir.IntegrationKind]ingest.Source{},
 		logger:       cfg.Logger,
@@ -189,11 +213,21 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, out *outcome) {
 // process authenticates, verifies, parses, confirms and stores one request
 // and returns the sender's answer.
 func (h *handler) process(ctx context.Context, src ingest.Source, req *ingest.Request, out *outcome) (int, any, error) {
-	in, p, err := ingest.Process(ctx, src, req, h.integrations)
+	auth := h.auth.Lookup()
+	in, p, err := ingest.Process(ctx, src, req, auth)
 	if err != nil {
 		return 0, nil, err
 	}
 	out.integration = in
+	if (len(p.Events) == 0 || p.Control != nil) && auth.Cached() {
+		// Nothing goes through IngestAs, whose transaction would re-check
+		// the integration, or a control message is carried out before it:
+		// check it here before acting or answering 2xx.
+		if err := h.recheck(ctx, in); err != nil {
+			auth.Forget()
+			return 0, nil, err
+		}
+	}
 	if p.Control != nil && p.Control.Confirm != nil {
 		if err := p.Control.Confirm(ctx); err != nil {
 			return 0, nil, fmt.Errorf("%s for integration %d: %w", p.Control.Action, in.ID, err)
@@ -201,11 +235,12 @@ func (h *handler) process(ctx context.Context, src ingest.Source, req *ingest.Re
 	}
 	var res *arqir.IngestResult
 	if len(p.Events) > 0 {
-		res, err = h.alerts.Ingest(ctx, in.ID, p.RequestKey, p.Events)
-		if arqir.ErrorCode(err) == arqir.ENOTFOUND {
-			// Revoked between authentication and the store: to the sender
-			// that is a credential that stopped working.
-			return 0, nil, arqir.Errorf(arqir.EUNAUTHORIZED, "the integration %q was revoked: create a new integration and configure its credential", in.Name)
+		res, err = h.alerts.IngestAs(ctx, in, p.RequestKey, p.Events)
+		if arqir.ErrorCode(err) == arqir.EUNAUTHORIZED {
+			// Revoked or rotated since the credential was checked: its next
+			// request asks the store, which refuses it without a batch.
+			auth.Forget()
+			return 0, nil, err
 		} else if err != nil {
 			return 0, nil, err
 		}
@@ -213,6 +248,20 @@ func (h *handler) process(ctx context.Context, src ingest.Source, req *ingest.Re
 	}
 	status, reply := p.Reply(res)
 	return status, reply, nil
+}
+
+// recheck returns EUNAUTHORIZED when the credential that authenticated in
+// from the cache no longer works: the integration was revoked or rotated
+// since.
+func (h *handler) recheck(ctx context.Context, in *arqir.Integration) error {
+	current, err := h.integrations.Integration(ctx, in.ID)
+	if arqir.ErrorCode(err) == arqir.ENOTFOUND {
+		current, err = nil, nil
+	}
+	if err != nil {
+		return fmt.Errorf("re-check integration %d: %w", in.ID, err)
+	}
+	return arqir.CheckedCredentialStale(current, in)
 }
 
 // splitPath splits an escaped request path /ingest/{kind}[/rest] into the

@@ -20,6 +20,21 @@ import (
 // commit: the sender retries with the same request key and is answered
 // from the first result.
 func (s *Store) Ingest(ctx context.Context, integrationID int64, requestKey string, events []arqir.AlertEvent) (*arqir.IngestResult, error) {
+	return s.enqueueIngest(ctx, integrationID, nil, requestKey, events)
+}
+
+// IngestAs is Ingest for the integration as the caller authenticated it:
+// the batch refuses the call if the integration it reads in its
+// transaction was revoked or rotated since (ingest_checked.go).
+func (s *Store) IngestAs(ctx context.Context, in *arqir.Integration, requestKey string, events []arqir.AlertEvent) (*arqir.IngestResult, error) {
+	if in == nil {
+		return nil, errors.New("ingest as an integration: no integration given")
+	}
+	return s.enqueueIngest(ctx, in.ID, in, requestKey, events)
+}
+
+// enqueueIngest is Ingest and IngestAs; checked is nil for Ingest.
+func (s *Store) enqueueIngest(ctx context.Context, integrationID int64, checked *arqir.Integration, requestKey string, events []arqir.AlertEvent) (*arqir.IngestResult, error) {
 	if err := arqir.ValidateRequestKey(requestKey); err != nil {
 		return nil, err
 	}
@@ -48,7 +63,7 @@ func (s *Store) Ingest(ctx context.Context, integrationID int64, requestKey stri
 			return nil, err
 		}
 	}
-	call := &ingestCall{ctx: ctx, integrationID: integrationID, key: requestKey, events: evs, enc: enc, done: make(chan struct{})}
+	call := &ingestCall{ctx: ctx, integrationID: integrationID, checked: checked, key: requestKey, events: evs, enc: enc, done: make(chan struct{})}
 	c := s.committer()
 	if c == nil {
 		return nil, errStoreClosed
@@ -87,6 +102,10 @@ type ingestCall struct {
 	events        []arqir.AlertEvent // lists owned: see Ingest
 	enc           []alertJSON        // each event's lists, encoded
 	done          chan struct{}      // closed when res or err is set
+	// checked is the integration as the caller of IngestAs authenticated
+	// it: its RotatedAt is the rotation that credential belongs to, which
+	// the batch expects to find. nil for Ingest.
+	checked *arqir.Integration
 
 	res *arqir.IngestResult
 	err error

@@ -20,13 +20,15 @@ type pendingResult struct {
 }
 
 // applyCall applies one call to the batch state. A call whose integration
-// is unknown or revoked, or whose events break a rule, fails alone: what it
-// changed is undone.
+// is unknown or revoked (or, for IngestAs, rotated since the caller checked
+// the credential), or whose events break a rule, fails alone: what it
+// changed is undone. The integration is checked before a retry is
+// answered, so a credential that stopped working gets no earlier result.
 func (b *batch) applyCall(c *ingestCall) (outcome, error) {
-	in := b.integrations[c.integrationID]
-	if in == nil || !in.Active() {
-		return outcome{err: inactiveIntegration(c.integrationID)}, nil
+	if err := b.refusal(c); err != nil {
+		return outcome{err: err}, nil
 	}
+	in := b.integrations[c.integrationID]
 	if c.key != "" {
 		if k := b.keys[requestKey{c.integrationID, c.key}]; k != nil {
 			return outcome{replay: k}, nil

@@ -92,10 +92,10 @@ func (b *batch) prefetch(calls []*ingestCall) error {
 	return b.loadIncidents(slices.Sorted(maps.Keys(incs)))
 }
 
-// active reports whether the call's integration exists and is not revoked.
+// active reports whether the call's integration takes it (see refusal):
+// a refused call needs nothing read for it.
 func (b *batch) active(c *ingestCall) bool {
-	in := b.integrations[c.integrationID]
-	return in != nil && in.Active()
+	return b.refusal(c) == nil
 }
 
 func (b *batch) loadIntegrations(ids []int64) error {
