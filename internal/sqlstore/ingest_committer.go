@@ -69,6 +69,7 @@ func (s *Store) stopCommitter() {
 	}
 	s.ingest.stop.Do(func() { close(c.quit) })
 	<-c.stopped
+	c.analysis.waitAnalyzed()
 }
 
 func (s *Store) runCommitter(c *committerState) {
