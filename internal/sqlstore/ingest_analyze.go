@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -25,35 +23,23 @@ import (
 // batches; past that, autovacuum keeps up on its own (it re-analyzes after
 // 10% of the table changed). A failure (a role that may not analyze) is
 // logged once, and ingest goes on without.
-//
-// The ANALYZE runs beside the committer, on a connection of the pool, not
-// between two batches: at 100 000 alerts it takes about 80 ms (statement
-// log of a storm), which every request waiting for the next batch paid,
-// and more as the table grows. One runs at a time; a threshold reached
-// while one runs is skipped, the next one doubles anyway.
 
 const (
 	firstAnalyze   = 1000             // new alerts before the first ANALYZE
 	analyzeTimeout = 30 * time.Second // bounds one ANALYZE
 )
 
-// analyzeHook, set only by tests before a store opens, runs before each
-// ANALYZE.
-var analyzeHook func()
-
 // analysis is what the committer counts towards its next ANALYZE.
 type analysis struct {
-	inserted int64       // new alerts this committer wrote
-	next     int64       // analyze once inserted reaches it
-	off      atomic.Bool // the dialect needs none, or it failed
-	running  atomic.Bool // an ANALYZE runs
-	done     sync.WaitGroup
+	inserted int64 // new alerts this committer wrote
+	next     int64 // analyze once inserted reaches it
+	off      bool  // the dialect needs none, or it failed
 }
 
 // analyzeIfGrown counts a committed batch's new alerts and analyzes the
 // alerts table when they reach the next threshold.
 func (s *Store) analyzeIfGrown(a *analysis, inserted int) {
-	if a.off.Load() || s.d.Analyze == "" || inserted == 0 {
+	if a.off || s.d.Analyze == "" || inserted == 0 {
 		return
 	}
 	if a.next == 0 {
@@ -64,25 +50,11 @@ func (s *Store) analyzeIfGrown(a *analysis, inserted int) {
 		return
 	}
 	a.next = 2 * a.inserted
-	if !a.running.CompareAndSwap(false, true) {
-		return
+	ctx, cancel := context.WithTimeout(context.Background(), analyzeTimeout)
+	defer cancel()
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(s.d.Analyze, "alerts")); err != nil {
+		a.off = true
+		slog.Default().Warn("could not analyze the alerts table; alert ingest may slow down until autovacuum does: grant the role the right to ANALYZE its tables",
+			slog.String("database", s.d.Name), slog.Any("err", err))
 	}
-	a.done.Add(1)
-	go func() {
-		defer a.done.Done()
-		defer a.running.Store(false)
-		if analyzeHook != nil {
-			analyzeHook()
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), analyzeTimeout)
-		defer cancel()
-		if _, err := s.db.ExecContext(ctx, fmt.Sprintf(s.d.Analyze, "alerts")); err != nil {
-			a.off.Store(true)
-			slog.Default().Warn("could not analyze the alerts table; alert ingest may slow down until autovacuum does: grant the role the right to ANALYZE its tables",
-				slog.String("database", s.d.Name), slog.Any("err", err))
-		}
-	}()
 }
-
-// waitAnalyzed waits for a running ANALYZE to end (the store closes).
-func (a *analysis) waitAnalyzed() { a.done.Wait() }

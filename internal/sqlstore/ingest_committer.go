@@ -69,7 +69,6 @@ func (s *Store) stopCommitter() {
 	}
 	s.ingest.stop.Do(func() { close(c.quit) })
 	<-c.stopped
-	c.analysis.waitAnalyzed()
 }
 
 func (s *Store) runCommitter(c *committerState) {

@@ -36,10 +36,3 @@ func (s *Store) AlertLookupQuery(n int) string {
 func (s *Store) RequestKeyLookupQuery(n int) string {
 	return s.q(requestKeyLookupHead + "(" + placeholders(n) + ")")
 }
-
-// SetAnalyzeHook makes every ANALYZE of a storm call f first; it returns a
-// function that removes f.
-func SetAnalyzeHook(f func()) (restore func()) {
-	analyzeHook = f
-	return func() { analyzeHook = nil }
-}
