@@ -24,6 +24,14 @@ import (
 // 10% of the table changed). A failure (a role that may not analyze) is
 // logged once, and ingest goes on without.
 
+// analyzeTarget is what the committer analyzes: only the columns the
+// lookup by key is planned on. The table's size is analyzed with them, and
+// the other columns' statistics are autovacuum's to keep. A full ANALYZE of
+// 200 000 alerts took 115–130 ms, these two columns 35 ms, and every batch
+// waits for it: ANALYZE's lock conflicts with the table lock each ingest
+// batch takes first.
+const analyzeTarget = "alerts (dedup_key, integration_id)"
+
 const (
 	firstAnalyze   = 1000             // new alerts before the first ANALYZE
 	analyzeTimeout = 30 * time.Second // bounds one ANALYZE
@@ -52,7 +60,7 @@ func (s *Store) analyzeIfGrown(a *analysis, inserted int) {
 	a.next = 2 * a.inserted
 	ctx, cancel := context.WithTimeout(context.Background(), analyzeTimeout)
 	defer cancel()
-	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(s.d.Analyze, "alerts")); err != nil {
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(s.d.Analyze, analyzeTarget)); err != nil {
 		a.off = true
 		slog.Default().Warn("could not analyze the alerts table; alert ingest may slow down until autovacuum does: grant the role the right to ANALYZE its tables",
 			slog.String("database", s.d.Name), slog.Any("err", err))
