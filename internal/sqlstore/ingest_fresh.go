@@ -68,28 +68,26 @@ func shapeOf(a *arqir.Alert) *freshShape {
 	return &freshAny
 }
 
-// insertFresh inserts new alerts, in statements of one row shape each,
-// and takes their IDs from what the statements return.
+// insertFresh inserts new alerts in the order they arrived, each run of
+// one row shape in statements of that shape (nearly always a single run of
+// firing alerts), and takes their IDs from what the statements return.
+// Keeping the order keeps IDs in arrival order, which the alert listing
+// (newest first, by ID) relies on.
 func (b *batch) insertFresh(fresh []*alertState) error {
-	firing := make([]*alertState, 0, len(fresh))
-	var other []*alertState
-	for _, st := range fresh {
-		if shapeOf(&st.a) == &freshFiring {
-			firing = append(firing, st)
-		} else {
-			other = append(other, st)
+	for len(fresh) > 0 {
+		shape := shapeOf(&fresh[0].a)
+		run := 1
+		for run < len(fresh) && shapeOf(&fresh[run].a) == shape {
+			run++
 		}
-	}
-	for _, part := range []struct {
-		sts   []*alertState
-		shape *freshShape
-	}{{firing, &freshFiring}, {other, &freshAny}} {
-		err := chunks(len(part.sts), func(off, n int) error {
-			return b.insertFreshChunk(part.shape, part.sts[off:off+n])
+		part := fresh[:run]
+		err := chunks(len(part), func(off, n int) error {
+			return b.insertFreshChunk(shape, part[off:off+n])
 		})
 		if err != nil {
 			return fmt.Errorf("insert alerts: %w", err)
 		}
+		fresh = fresh[run:]
 	}
 	return nil
 }
