@@ -109,9 +109,19 @@ func (c *AuthCache) get(key credentialHash, kind arqir.IntegrationKind, signed b
 	c.mu.RLock()
 	e, ok := c.entries[key]
 	c.mu.RUnlock()
+	if ok && !c.now().Before(e.expires) {
+		// Expired entries go at once: a rotated-away signing secret must
+		// not stay in memory until the cache happens to fill.
+		c.mu.Lock()
+		if cur, still := c.entries[key]; still && !c.now().Before(cur.expires) {
+			delete(c.entries, key)
+		}
+		c.mu.Unlock()
+		return authEntry{}, false
+	}
 	// Another kind is not this credential's: the store answers that
 	// EUNAUTHORIZED, and so it shall.
-	if !ok || e.in.Kind != kind || (signed && !e.signed) || !c.now().Before(e.expires) {
+	if !ok || e.in.Kind != kind || (signed && !e.signed) {
 		return authEntry{}, false
 	}
 	return e, true
@@ -126,9 +136,17 @@ func (c *AuthCache) put(key credentialHash, e authEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.size {
-		for k := range c.entries { // the map's iteration starts at random
+		now := c.now()
+		for k, old := range c.entries { // expired entries first
+			if !now.Before(old.expires) {
+				delete(c.entries, k)
+			}
+		}
+		for k := range c.entries { // still full: the map's iteration starts at random
+			if len(c.entries) < c.size {
+				break
+			}
 			delete(c.entries, k)
-			break
 		}
 	}
 	c.entries[key] = e

@@ -213,3 +213,36 @@ func TestAuthCacheAnswersOnlyWhatItRead(t *testing.T) {
 		t.Fatalf("%d lookups, want 6: a negative TTL caches nothing", n)
 	}
 }
+
+// An expired entry is dropped when it is next looked at, and a full cache
+// drops expired entries before live ones: a rotated-away signing secret
+// does not stay in memory until the cache happens to fill.
+func TestAuthCacheDropsExpiredEntries(t *testing.T) {
+	store := newCountingStore()
+	c, clock := newTestCache(store, AuthCacheConfig{TTL: 30 * time.Second, Size: 3})
+	store.add("old", arqir.KindGeneric)
+	signed(t, c, arqir.KindGeneric, "old")
+	clock.now = clock.now.Add(31 * time.Second)
+	if _, _, l := signed(t, c, arqir.KindGeneric, "old"); l.Cached() {
+		t.Fatal("an expired entry answered")
+	}
+	if n := c.Len(); n != 1 { // the expired entry went, the fresh lookup came
+		t.Fatalf("%d entries after an expired one was looked at, want 1", n)
+	}
+	clock.now = clock.now.Add(31 * time.Second) // "old" expired again
+	for _, cred := range []string{"live-1", "live-2"} {
+		store.add(cred, arqir.KindGeneric)
+		signed(t, c, arqir.KindGeneric, cred)
+	}
+	store.add("live-3", arqir.KindGeneric)
+	signed(t, c, arqir.KindGeneric, "live-3") // full: "old" goes, not a live one
+	before := store.count()
+	for _, cred := range []string{"live-1", "live-2", "live-3"} {
+		if _, _, l := signed(t, c, arqir.KindGeneric, cred); !l.Cached() {
+			t.Errorf("%s was evicted while an expired entry was kept", cred)
+		}
+	}
+	if store.count() != before {
+		t.Fatalf("%d lookups for live entries, want none", store.count()-before)
+	}
+}

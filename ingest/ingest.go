@@ -11,9 +11,9 @@
 //	body := read at most 1 MiB                     // 413 is the handler's job
 //	req := &ingest.Request{Method: r.Method, Path: rest, Header: r.Header,
 //		Query: r.URL.Query(), Body: body, Now: now}
-//	auth := cache.Lookup()                        // an AuthCache in front of the integrations
+//	auth := cache.Lookup()                        // an AuthCache in front of the integrations (not for a KeylessVerifier)
 //	in, p, err := ingest.Process(ctx, src, req, auth)
-//	if err == nil && len(p.Events) == 0 && auth.Cached() {
+//	if err == nil && (len(p.Events) == 0 || p.Control != nil) {
 //		err = recheck(ctx, in)                     // still active, not rotated since
 //	}
 //	if err == nil && p.Control != nil {

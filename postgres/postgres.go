@@ -75,6 +75,9 @@ func Dialect() sqlstore.Dialect {
 		IsUniqueViolation: isUniqueViolation,
 		// Ingest batches of all replicas queue on the alerts table.
 		IngestBegin: "LOCK TABLE alerts IN SHARE ROW EXCLUSIVE MODE",
+		// A revocation waits for the batches that read the integration
+		// (FOR KEY SHARE would not: it lets an UPDATE of revoked_at by).
+		IngestShareLock: " FOR SHARE",
 		// Ingest's lookup of alerts by key is planned with its values each
 		// time, in one round trip (an unnamed statement): a plan cached
 		// while the alerts table was nearly empty would scan it whole until

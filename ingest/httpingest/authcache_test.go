@@ -165,3 +165,44 @@ func onlyIntegration(t *testing.T, srv *testserver.Server) *arqir.Integration {
 	}
 	return list[0]
 }
+
+// keylessSource is the generic source marked as verifying with a key it
+// fetches itself, as CloudWatch's SNS certificate check does.
+type keylessSource struct{ ingest.Source }
+
+func (keylessSource) Verify(context.Context, *ingest.Request, *arqir.Integration, []byte) error {
+	return nil
+}
+func (keylessSource) Keyless() {}
+
+// A source that fetches its verification key itself is authenticated by
+// the store every time: a revoked credential must not make arqir fetch
+// anything from the cache's say-so.
+func TestKeylessSourcesAreNeverAuthenticatedFromTheCache(t *testing.T) {
+	t.Parallel()
+	srv := testserver.New(t)
+	generic, _ := sources.Lookup(arqir.KindGeneric)
+	url, store := cached(t, srv, keylessSource{generic})
+	cred := integration(t, srv, arqir.KindGeneric, unsigned)
+	for i := range 3 {
+		post(t, "POST", url+"/ingest/generic", alertN(i), "Authorization", "Bearer "+cred).want(t, 200)
+	}
+	if got := store.lookups.Load(); got != 3 {
+		t.Fatalf("%d credential lookups for 3 requests of a keyless source, want 3", got)
+	}
+}
+
+// A request refused after a cached authentication (a bad body here) drops
+// the entry: the credential's next request asks the store again.
+func TestARefusedRequestForgetsTheCachedCredential(t *testing.T) {
+	t.Parallel()
+	srv := testserver.New(t)
+	url, store := cached(t, srv)
+	cred := integration(t, srv, arqir.KindGeneric, unsigned)
+	post(t, "POST", url+"/ingest/generic", alertN(1), "Authorization", "Bearer "+cred).want(t, 200)
+	post(t, "POST", url+"/ingest/generic", `{"status":`, "Authorization", "Bearer "+cred).want(t, 400)
+	post(t, "POST", url+"/ingest/generic", alertN(2), "Authorization", "Bearer "+cred).want(t, 200)
+	if got := store.lookups.Load(); got != 2 {
+		t.Fatalf("%d credential lookups, want 2: the refusal must drop the cached entry", got)
+	}
+}

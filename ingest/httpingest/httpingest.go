@@ -213,18 +213,33 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, out *outcome) {
 // process authenticates, verifies, parses, confirms and stores one request
 // and returns the sender's answer.
 func (h *handler) process(ctx context.Context, src ingest.Source, req *ingest.Request, out *outcome) (int, any, error) {
-	auth := h.auth.Lookup()
+	var auth ingest.Authenticator = h.integrations
+	var lookup *ingest.AuthLookup
+	if _, keyless := src.(ingest.KeylessVerifier); !keyless {
+		// A source that verifies with a key it fetches itself (SNS's
+		// certificate, an outbound request) is never authenticated from
+		// the cache: a revoked credential must not make arqir fetch
+		// anything. Those senders are few and slow anyway.
+		lookup = h.auth.Lookup()
+		auth = lookup
+	}
 	in, p, err := ingest.Process(ctx, src, req, auth)
 	if err != nil {
+		if lookup != nil && lookup.Cached() {
+			lookup.Forget() // a bad request on a cached credential asks the store next time
+		}
 		return 0, nil, err
 	}
 	out.integration = in
-	if (len(p.Events) == 0 || p.Control != nil) && auth.Cached() {
+	if len(p.Events) == 0 || p.Control != nil {
 		// Nothing goes through IngestAs, whose transaction would re-check
 		// the integration, or a control message is carried out before it:
-		// check it here before acting or answering 2xx.
+		// check it here before acting or answering 2xx, cached or not (a
+		// revocation may have committed while the request was verified).
 		if err := h.recheck(ctx, in); err != nil {
-			auth.Forget()
+			if lookup != nil {
+				lookup.Forget()
+			}
 			return 0, nil, err
 		}
 	}
@@ -239,7 +254,9 @@ func (h *handler) process(ctx context.Context, src ingest.Source, req *ingest.Re
 		if arqir.ErrorCode(err) == arqir.EUNAUTHORIZED {
 			// Revoked or rotated since the credential was checked: its next
 			// request asks the store, which refuses it without a batch.
-			auth.Forget()
+			if lookup != nil {
+				lookup.Forget()
+			}
 			return 0, nil, err
 		} else if err != nil {
 			return 0, nil, err

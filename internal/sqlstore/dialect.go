@@ -52,6 +52,12 @@ type Dialect struct {
 	// other processes queue, e.g. by locking the alerts table. Without it
 	// the database must already exclude other writers (SQLite).
 	IngestBegin string
+	// IngestShareLock follows ingest's read of a batch's integrations, e.g.
+	// " FOR SHARE": a revocation or rotation then waits for the batches
+	// that read the integration as it was, so that once it returns no
+	// request it refused is stored. Empty where a write transaction
+	// already excludes every other writer (SQLite).
+	IngestShareLock string
 	// LookupOption, when set, is passed as the first argument of ingest's
 	// lookup of a batch's alerts by key so that the driver plans it with
 	// its values instead of a plan cached while the table was nearly empty

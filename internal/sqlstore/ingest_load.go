@@ -99,7 +99,7 @@ func (b *batch) active(c *ingestCall) bool {
 }
 
 func (b *batch) loadIntegrations(ids []int64) error {
-	err := b.queryIn(`SELECT `+integrationColumns+` FROM integrations WHERE id IN `, "", nil, anys(ids), func(rows *sql.Rows) error {
+	err := b.queryIn(`SELECT `+integrationColumns+` FROM integrations WHERE id IN `, b.s.d.IngestShareLock, nil, anys(ids), func(rows *sql.Rows) error {
 		in, err := scanIntegration(rows)
 		if err == nil {
 			b.integrations[in.ID] = in
