@@ -1,16 +1,11 @@
 package sqlstore_test
 
 import (
-	"path/filepath"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/internal/sqlstore"
-	"github.com/arqir/arqir/postgres"
-	"github.com/arqir/arqir/sqlite"
-	"github.com/arqir/arqir/storetest"
 )
 
 // The committer's incident cache holds each incident exactly as stored,
@@ -19,35 +14,12 @@ import (
 // again), a severity raise and an auto-resolution; and batches take
 // incidents from it.
 func TestIngest_IncidentCacheHoldsTheStoredIncident(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "arqir.db"), time.Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testIncidentCache(t, st)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		st, err := postgres.Open(t.Context(), schema(t, storetest.PostgresURL(t)), time.Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testIncidentCache(t, st)
-	})
+	onBoth(t, testIncidentCache)
 }
 
 func testIncidentCache(t *testing.T, st *sqlstore.Store) {
 	ctx := t.Context()
-	rec, _, err := st.ApplyPolicy(ctx, "t", "sha256:t", []byte("t"), "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetRules(storetest.AlertRules(rec.Revision))
-	_, in, err := st.CreateIntegration(ctx, arqir.NewIntegration{Name: "prom", Kind: arqir.KindAlertmanager, Service: "api"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := alertIntegration(t, st)
 	fire := func(key string, labels ...string) arqir.AlertEvent {
 		l := map[string]string{"alertname": "Errors", "service": "checkout"}
 		for i := 0; i+1 < len(labels); i += 2 {

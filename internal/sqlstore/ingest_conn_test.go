@@ -8,7 +8,6 @@ import (
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/internal/sqlstore"
-	"github.com/arqir/arqir/postgres"
 	"github.com/arqir/arqir/sqlite"
 	"github.com/arqir/arqir/storetest"
 )
@@ -18,35 +17,12 @@ import (
 // connection) that one batch made is there in the next, though the
 // connection the first batch would have returned to the pool is taken.
 func TestIngest_BatchesKeepTheirConnection(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "arqir.db"), time.Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testBatchConnection(t, st)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		st, err := postgres.Open(t.Context(), schema(t, storetest.PostgresURL(t)), time.Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testBatchConnection(t, st)
-	})
+	onBoth(t, testBatchConnection)
 }
 
 func testBatchConnection(t *testing.T, st *sqlstore.Store) {
 	ctx := t.Context()
-	rec, _, err := st.ApplyPolicy(ctx, "t", "sha256:t", []byte("t"), "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetRules(storetest.AlertRules(rec.Revision))
-	_, in, err := st.CreateIntegration(ctx, arqir.NewIntegration{Name: "prom", Kind: arqir.KindAlertmanager, Service: "api"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := alertIntegration(t, st)
 	var marks []int
 	defer sqlstore.SetWriteFault(func(tx *sql.Tx, _ [][]string) error {
 		if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS batch_conn (n INTEGER)"); err != nil {

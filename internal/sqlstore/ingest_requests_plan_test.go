@@ -4,11 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/arqir/arqir"
-	"github.com/arqir/arqir/postgres"
-	"github.com/arqir/arqir/storetest"
 )
 
 // TestIngest_RequestKeyLookupUsesThePrimaryKey: the request keys table
@@ -17,21 +12,9 @@ import (
 // through the primary key, not the expiry index nor a scan of the table,
 // when the table has grown 70-fold since it was analyzed.
 func TestIngest_RequestKeyLookupUsesThePrimaryKey(t *testing.T) {
-	st, err := postgres.Open(t.Context(), schema(t, storetest.PostgresURL(t)), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openPostgres(t)
 	ctx := t.Context()
-	rec, _, err := st.ApplyPolicy(ctx, "t", "sha256:t", []byte("t"), "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetRules(storetest.AlertRules(rec.Revision))
-	_, in, err := st.CreateIntegration(ctx, arqir.NewIntegration{Name: "prom", Kind: arqir.KindAlertmanager, Service: "api"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := alertIntegration(t, st)
 	seed := func(from, to int) {
 		_, err := st.DB().ExecContext(ctx, fmt.Sprintf(`INSERT INTO ingest_requests (integration_id, request_key, result, received_at, expires_at)
 			SELECT %d, 'req-' || n, '{}', 0, 9000000000000000 + n FROM generate_series(%d, %d) n`, in.ID, from, to))

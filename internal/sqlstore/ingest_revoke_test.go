@@ -9,8 +9,6 @@ import (
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/internal/sqlstore"
-	"github.com/arqir/arqir/postgres"
-	"github.com/arqir/arqir/storetest"
 )
 
 // TestIngest_RevocationWaitsForTheBatchesThatReadTheIntegration: on
@@ -19,21 +17,9 @@ import (
 // lock the revocation returned first and the batch still stored the
 // request the revocation should have stopped.
 func TestIngest_RevocationWaitsForTheBatchesThatReadTheIntegration(t *testing.T) {
-	st, err := postgres.Open(t.Context(), schema(t, storetest.PostgresURL(t)), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openPostgres(t)
 	ctx := t.Context()
-	rec, _, err := st.ApplyPolicy(ctx, "t", "sha256:t", []byte("t"), "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetRules(storetest.AlertRules(rec.Revision))
-	_, in, err := st.CreateIntegration(ctx, arqir.NewIntegration{Name: "prom", Kind: arqir.KindAlertmanager, Service: "api"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := alertIntegration(t, st)
 	var revokeErr error
 	restore := sqlstore.SetWriteFault(func(*sql.Tx, [][]string) error {
 		// The batch has read its integration; try to revoke meanwhile.
@@ -42,7 +28,7 @@ func TestIngest_RevocationWaitsForTheBatchesThatReadTheIntegration(t *testing.T)
 		revokeErr = st.RevokeIntegration(rctx, in.ID)
 		return nil
 	})
-	_, err = st.Ingest(ctx, in.ID, "", []arqir.AlertEvent{{DedupKey: "during", Status: arqir.AlertFiring, Labels: map[string]string{"alertname": "A"}}})
+	_, err := st.Ingest(ctx, in.ID, "", []arqir.AlertEvent{{DedupKey: "during", Status: arqir.AlertFiring, Labels: map[string]string{"alertname": "A"}}})
 	restore()
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	neturl "net/url"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -15,44 +14,18 @@ import (
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/internal/sqlstore"
-	"github.com/arqir/arqir/postgres"
-	"github.com/arqir/arqir/sqlite"
-	"github.com/arqir/arqir/storetest"
 )
 
 // When the database refuses a batch's writes, the batch is applied again
 // request by request, each under its own savepoint: the request that fails
 // rolls back alone, with its own error, and every other request commits.
 func TestIngest_SavepointIsolatesAFailingRequest(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "arqir.db"), time.Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testSavepoints(t, st)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		st, err := postgres.Open(t.Context(), schema(t, storetest.PostgresURL(t)), time.Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testSavepoints(t, st)
-	})
+	onBoth(t, testSavepoints)
 }
 
 func testSavepoints(t *testing.T, st *sqlstore.Store) {
 	ctx := t.Context()
-	rec, _, err := st.ApplyPolicy(ctx, "t", "sha256:t", []byte("t"), "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetRules(storetest.AlertRules(rec.Revision))
-	_, in, err := st.CreateIntegration(ctx, arqir.NewIntegration{Name: "prom", Kind: arqir.KindAlertmanager, Service: "api"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := alertIntegration(t, st)
 	const n = 20
 	var (
 		mu                  sync.Mutex

@@ -2,10 +2,8 @@ package sqlstore_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/arqir/arqir"
-	"github.com/arqir/arqir/postgres"
 	"github.com/arqir/arqir/storetest"
 )
 
@@ -17,11 +15,7 @@ import (
 // committer and the dispatcher deadlocked, and PostgreSQL broke the cycle
 // only after its deadlock_timeout (1 s), a second of stalled ingest.
 func TestIncidentRowLock_LetsOthersAppendToItsTimeline(t *testing.T) {
-	st, err := postgres.Open(t.Context(), schema(t, storetest.PostgresURL(t)), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openPostgres(t)
 	ctx := t.Context()
 	rec, _, err := st.ApplyPolicy(ctx, "t", "sha256:t", []byte("t"), "t")
 	if err != nil {
