@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/arqir/arqir/bench/internal/procstat"
 	"github.com/arqir/arqir/ingest/generic"
 )
 
@@ -66,8 +67,8 @@ func load(ctx context.Context, c *config, s *server) (*result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the server's CPU and memory: %w", err)
 	}
-	snd.res.loadBefore = loadAverage()
-	clientBefore, dbBefore := selfCPU(), postgresCPU()
+	snd.res.loadBefore = procstat.LoadAverage()
+	clientBefore, dbBefore := procstat.SelfCPU(), procstat.PostgresCPU()
 	start := time.Now()
 	if c.rate > 0 {
 		snd.openLoop(ctx, requests, start)
@@ -75,9 +76,9 @@ func load(ctx context.Context, c *config, s *server) (*result, error) {
 		snd.closedLoop(ctx, requests)
 	}
 	snd.res.elapsed = time.Since(start)
-	snd.res.clientCPU = selfCPU() - clientBefore
+	snd.res.clientCPU = procstat.SelfCPU() - clientBefore
 	if c.db != "" {
-		snd.res.dbCPU = postgresCPU() - dbBefore
+		snd.res.dbCPU = procstat.PostgresCPU() - dbBefore
 	}
 	after, err := s.measure(context.Background())
 	if err != nil {

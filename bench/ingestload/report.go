@@ -38,15 +38,15 @@ func report(w io.Writer, c *config, s *server, r *result) {
 	if c.rate > 0 && r.lateStarts > 0 {
 		fmt.Fprintf(w, "  late      %d requests left the sender more than 10 ms after their time (client or server saturated)\n", r.lateStarts)
 	}
-	cpu := r.after.cpu - r.before.cpu
+	cpu := r.after.CPU - r.before.CPU
 	fmt.Fprintf(w, "  server    CPU %.2fs = %.1f µs per alert (%.0f%% of one core); RSS %s after",
-		cpu.Seconds(), float64(cpu.Microseconds())/float64(r.alerts), 100*cpu.Seconds()/secs, mib(r.after.rss))
-	if r.after.peakRSS > 0 {
-		fmt.Fprintf(w, ", peak %s", mib(r.after.peakRSS))
+		cpu.Seconds(), float64(cpu.Microseconds())/float64(r.alerts), 100*cpu.Seconds()/secs, mib(r.after.RSS))
+	if r.after.PeakRSS > 0 {
+		fmt.Fprintf(w, ", peak %s", mib(r.after.PeakRSS))
 	}
 	fmt.Fprintln(w)
-	if r.settled.cpu > 0 {
-		fmt.Fprintf(w, "  after     server CPU +%.2fs in the %s after the last answer\n", (r.settled.cpu - r.after.cpu).Seconds(), settle)
+	if r.settled.CPU > 0 {
+		fmt.Fprintf(w, "  after     server CPU +%.2fs in the %s after the last answer\n", (r.settled.CPU - r.after.CPU).Seconds(), settle)
 	}
 	if r.dbCPU > 0 {
 		fmt.Fprintf(w, "  database  PostgreSQL CPU %.2fs = %.1f µs per alert (all local postgres processes)\n", r.dbCPU.Seconds(), float64(r.dbCPU.Microseconds())/float64(r.alerts))

@@ -6,15 +6,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/arqir/arqir/bench/internal/procstat"
 	"github.com/arqir/arqir/bench/internal/syncprobe"
 )
-
-// clockTicks is USER_HZ, the unit of /proc times: 100 on every Linux
-// architecture Go supports.
-const clockTicks = 100
 
 // snapshot is the machine's CPU counters at one instant.
 type snapshot struct {
@@ -39,7 +35,7 @@ type machineUse struct {
 }
 
 func machineNow() snapshot {
-	s := snapshot{at: time.Now(), self: selfCPU(), postgres: postgresCPU(), load: loadAverage()}
+	s := snapshot{at: time.Now(), self: procstat.SelfCPU(), postgres: procstat.PostgresCPU(), load: procstat.LoadAverage()}
 	if b, err := os.ReadFile("/proc/stat"); err == nil {
 		line, _, _ := strings.Cut(string(b), "\n")
 		for i, f := range strings.Fields(line)[1:] {
@@ -78,9 +74,9 @@ func machineBefore() snapshot {
 func machineSince(before snapshot, pg bool) machineUse {
 	now := machineNow()
 	m := machineUse{wall: now.at.Sub(before.at), loadBefore: before.load, loadAfter: now.load, disk: before.disk}
-	m.steal = time.Duration(now.steal-before.steal) * time.Second / clockTicks
+	m.steal = time.Duration(now.steal-before.steal) * time.Second / procstat.ClockTicks
 	m.cpus = runtime.NumCPU()
-	m.busy = time.Duration(now.busy-before.busy) * time.Second / clockTicks
+	m.busy = time.Duration(now.busy-before.busy) * time.Second / procstat.ClockTicks
 	m.self = now.self - before.self
 	if pg {
 		m.pg = now.postgres - before.postgres
@@ -102,46 +98,4 @@ func (m machineUse) String() string {
 		s += "; disk " + m.disk
 	}
 	return s
-}
-
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
-		return strings.Join(f[:3], " ")
-	}
-	return "unknown"
-}
-
-// postgresCPU sums the CPU time of the local processes named postgres.
-func postgresCPU() time.Duration {
-	entries, _ := os.ReadDir("/proc")
-	var total time.Duration
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-		if open < 0 || end < open || s[open+1:end] != "postgres" {
-			continue
-		}
-		if f := strings.Fields(s[end+1:]); len(f) >= 13 {
-			ut, _ := strconv.ParseInt(f[11], 10, 64)
-			st, _ := strconv.ParseInt(f[12], 10, 64)
-			total += time.Duration(ut+st) * time.Second / clockTicks
-		}
-	}
-	return total
 }

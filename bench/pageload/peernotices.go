@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/arqir/arqir/bench/internal/procstat"
 )
 
 // peerResult is what a rate or burst run against Alertmanager measured.
@@ -20,8 +22,8 @@ type peerResult struct {
 	missing    int             // accepted alerts whose webhook never came
 	firstSent  time.Time
 	lastNotice time.Time
-	amBefore   peerUsage
-	amAfter    peerUsage
+	amBefore   procstat.Usage
+	amAfter    procstat.Usage
 	machine    machineUse
 }
 
@@ -36,7 +38,7 @@ func (r *peerResult) exitCode() int {
 // burst), then waits up to --wait for the webhook of each accepted one.
 func peerNotices(ctx context.Context, c *config, snd *amSender, recv *webhookReceiver, pid int, log io.Writer) *peerResult {
 	res := &peerResult{}
-	res.amBefore, _ = peerProcUsage(pid)
+	res.amBefore, _ = procstat.Of(pid)
 	before := machineNow()
 	t0 := time.Now()
 	var sent []amSent
@@ -73,7 +75,7 @@ func peerNotices(ctx context.Context, c *config, snd *amSender, recv *webhookRec
 	fmt.Fprintf(log, "pageload: %d alerts accepted in %s; waiting up to %s for their webhooks…\n", res.accepted, res.sending.Round(time.Millisecond), c.wait)
 	waitWebhooks(ctx, recv, accepted, c.wait)
 	res.machine = machineSince(before, false)
-	res.amAfter, _ = peerProcUsage(pid)
+	res.amAfter, _ = procstat.Of(pid)
 	for _, i := range accepted {
 		at, ok := recv.arrived(i)
 		if !ok {

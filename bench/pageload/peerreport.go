@@ -31,9 +31,9 @@ func reportPeer(w io.Writer, c *config, version string, recv *webhookReceiver, r
 	fmt.Fprintf(w, "  LATENCY    alert sent → webhook received: %s\n", dist(r.latencies))
 	notifications, dups, refused, foreign := recv.counts()
 	fmt.Fprintf(w, "  receiver   %d notifications, %d duplicate alerts, %d refused, %d alerts not of this run\n", notifications, dups, refused, foreign)
-	cpu := r.amAfter.cpu - r.amBefore.cpu
+	cpu := r.amAfter.CPU - r.amBefore.CPU
 	fmt.Fprintf(w, "  peer       Alertmanager CPU %.2fs (%.0f%% of one core over %s); RSS %s after, peak %s\n",
-		cpu.Seconds(), 100*cpu.Seconds()/r.machine.wall.Seconds(), r.machine.wall.Round(100*time.Millisecond), peerMiB(r.amAfter.rss), peerMiB(r.amAfter.peakRSS))
+		cpu.Seconds(), 100*cpu.Seconds()/r.machine.wall.Seconds(), r.machine.wall.Round(100*time.Millisecond), peerMiB(r.amAfter.RSS), peerMiB(r.amAfter.PeakRSS))
 	fmt.Fprintf(w, "  machine    %s (Alertmanager is other work)\n", r.machine)
 }
 
