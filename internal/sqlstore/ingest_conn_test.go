@@ -2,14 +2,10 @@ package sqlstore_test
 
 import (
 	"database/sql"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/arqir/arqir"
 	"github.com/arqir/arqir/internal/sqlstore"
-	"github.com/arqir/arqir/sqlite"
-	"github.com/arqir/arqir/storetest"
 )
 
 // Ingest batches run on the committer's own connection, whatever else
@@ -61,21 +57,9 @@ func testBatchConnection(t *testing.T, st *sqlstore.Store) {
 // (temp_store = MEMORY), and only it: a pooled connection spills them to
 // a file as before.
 func TestIngest_SQLiteCommitterKeepsStatementJournalsInMemory(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "arqir.db"), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openSQLite(t)
 	ctx := t.Context()
-	rec, _, err := st.ApplyPolicy(ctx, "t", "sha256:t", []byte("t"), "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetRules(storetest.AlertRules(rec.Revision))
-	_, in, err := st.CreateIntegration(ctx, arqir.NewIntegration{Name: "prom", Kind: arqir.KindAlertmanager, Service: "api"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := alertIntegration(t, st)
 	var inBatch int
 	defer sqlstore.SetWriteFault(func(tx *sql.Tx, _ [][]string) error {
 		return tx.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&inBatch)

@@ -42,15 +42,7 @@ func TestIngest_AlertLookupUsesTheKeyIndexAsAStormGrows(t *testing.T) {
 
 func testAlertLookupPlan(t *testing.T, st *sqlstore.Store, explain, index string) {
 	ctx := t.Context()
-	rec, _, err := st.ApplyPolicy(ctx, "t", "sha256:t", []byte("t"), "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetRules(storetest.AlertRules(rec.Revision))
-	_, in, err := st.CreateIntegration(ctx, arqir.NewIntegration{Name: "prom", Kind: arqir.KindAlertmanager, Service: "api"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := alertIntegration(t, st)
 	for r := range 2 { // 1 200 new alerts: past the first ANALYZE
 		events := make([]arqir.AlertEvent, 600)
 		for i := range events {
@@ -65,6 +57,7 @@ func testAlertLookupPlan(t *testing.T, st *sqlstore.Store, explain, index string
 		t.Fatal(err)
 	}
 	var analyzed bool
+	var err error
 	if strings.HasPrefix(explain, "EXPLAIN QUERY PLAN") {
 		err = st.DB().QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&analyzed)
 		if err == nil && analyzed {
