@@ -36,3 +36,22 @@ func TestProceduresPage(t *testing.T) {
 		t.Errorf("signed out: status %d", resp.StatusCode)
 	}
 }
+
+// TestG2toG4_M1toM3_I1_I2_ProceduresPageShowsThem: the diagnostic
+// checklists, the runbooks and the improvement cadence the active policy
+// carries (policy: TestG1toG4_DiagnosticGroups, TestM1toM3_Runbooks,
+// TestI1_ReviewQuarterly, TestI2_DrillsBiMonthly) are on the procedures
+// page of the running server, where a responder reads them at 3 a.m.
+func TestG2toG4_M1toM3_I1_I2_ProceduresPageShowsThem(t *testing.T) {
+	e := setup(t)
+	_, body := e.get(e.client("victor"), "/procedures")
+	for _, want := range []string{
+		"Application Analysis:", "Infrastructure Metrics:", "Database Analysis:", // G2–G4
+		"Memory Leak / High Memory Usage:", "Database Performance Degradation:", "Service Unavailability:", // M1–M3
+		"Review and update this document quarterly", "Conduct incident response drills bi-monthly", // I1, I2
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the procedures page lacks %q", want)
+		}
+	}
+}
