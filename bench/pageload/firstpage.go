@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/arqir/arqir"
@@ -97,55 +95,18 @@ func firstPages(ctx context.Context, c *config, s *server, log io.Writer) (*firs
 }
 
 // openLoop sends one alert per request every 1/rate s for d, whatever the
-// answers (at most maxInFlight open), and records when each really left.
+// answers (paced), and records when each really left.
 func openLoop(ctx context.Context, snd *sender, rate int, d time.Duration) (out []sent, late int, maxLag time.Duration) {
-	n := int(int64(rate) * int64(d) / int64(time.Second))
-	out = make([]sent, 0, n)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, maxInFlight)
-	start := time.Now()
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		at := start.Add(time.Duration(int64(i) * int64(time.Second) / int64(rate)))
-		time.Sleep(time.Until(at))
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if lag := time.Since(at); lag > 5*time.Millisecond {
-			late++
-			maxLag = max(maxLag, lag)
-		}
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			r := snd.post(ctx, i, 1)
-			<-sem
-			mu.Lock()
-			out = append(out, r)
-			mu.Unlock()
-		}(i)
-	}
-	wg.Wait()
-	return out, late, maxLag
+	all := make([]sent, int(int64(rate)*int64(d)/int64(time.Second)))
+	n, late, maxLag := paced(ctx, rate, d, func(i int) { all[i] = snd.post(ctx, i, 1) })
+	return all[:n], late, maxLag
 }
 
 // burst sends n alerts, one per request, from `senders` goroutines each
 // sending its next as soon as the previous is answered.
 func burst(ctx context.Context, snd *sender, n, senders int) []sent {
 	out := make([]sent, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				out[i] = snd.post(ctx, i, 1)
-			}
-		}()
-	}
-	wg.Wait()
+	closedLoop(ctx, n, senders, func(i int) { out[i] = snd.post(ctx, i, 1) })
 	kept := out[:0] // requests not sent because the run was stopped are left out
 	for _, r := range out {
 		if !r.at.IsZero() {

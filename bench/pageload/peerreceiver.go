@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,14 +27,10 @@ type webhookReceiver struct {
 }
 
 func newWebhookReceiver(run string) (*webhookReceiver, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	r := &webhookReceiver{run: run, first: map[int]time.Time{}, url: "http://" + ln.Addr().String() + "/alertmanager"}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
-	go r.srv.Serve(ln)
-	return r, nil
+	r := &webhookReceiver{run: run, first: map[int]time.Time{}}
+	var err error
+	r.srv, r.url, err = serveLoopback(r, "/alertmanager")
+	return r, err
 }
 
 func (r *webhookReceiver) close() { r.srv.Close() }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -70,34 +68,12 @@ func (snd *amSender) body(i int) []byte {
 	return b
 }
 
-// amOpenLoop sends alert i at start + i/rate for d, whatever the answers
-// (at most maxInFlight open), as openLoop does for arqir; out[i] is alert
-// i, zero if the run stopped before it.
+// amOpenLoop sends alert i at start + i/rate for d, whatever the answers,
+// as openLoop does for arqir; out[i] is alert i, zero if the run stopped
+// before it.
 func amOpenLoop(ctx context.Context, snd *amSender, rate int, d time.Duration) (out []amSent, late int, maxLag time.Duration) {
-	n := int(int64(rate) * int64(d) / int64(time.Second))
-	out = make([]amSent, n)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, maxInFlight)
-	start := time.Now()
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		at := start.Add(time.Duration(int64(i) * int64(time.Second) / int64(rate)))
-		time.Sleep(time.Until(at))
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if lag := time.Since(at); lag > 5*time.Millisecond {
-			late++
-			maxLag = max(maxLag, lag)
-		}
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			out[i] = snd.post(ctx, i)
-			<-sem
-		}(i)
-	}
-	wg.Wait()
+	out = make([]amSent, int(int64(rate)*int64(d)/int64(time.Second)))
+	_, late, maxLag = paced(ctx, rate, d, func(i int) { out[i] = snd.post(ctx, i) })
 	return out, late, maxLag
 }
 
@@ -105,17 +81,6 @@ func amOpenLoop(ctx context.Context, snd *amSender, rate int, d time.Duration) (
 // as soon as the previous is answered, as burst does for arqir.
 func amBurst(ctx context.Context, snd *amSender, n, senders int) []amSent {
 	out := make([]amSent, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				out[i] = snd.post(ctx, i)
-			}
-		}()
-	}
-	wg.Wait()
+	closedLoop(ctx, n, senders, func(i int) { out[i] = snd.post(ctx, i) })
 	return out
 }

@@ -28,14 +28,22 @@ type receiver struct {
 }
 
 func newReceiver(secret string) (*receiver, error) {
+	r := &receiver{secret: secret, first: map[string]time.Time{}}
+	var err error
+	r.srv, r.url, err = serveLoopback(r, "/sms")
+	return r, err
+}
+
+// serveLoopback serves h on a free 127.0.0.1 port and returns the server
+// and the URL of path on it.
+func serveLoopback(h http.Handler, path string) (*http.Server, string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	r := &receiver{secret: secret, first: map[string]time.Time{}, url: "http://" + ln.Addr().String() + "/sms"}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
-	go r.srv.Serve(ln)
-	return r, nil
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return srv, "http://" + ln.Addr().String() + path, nil
 }
 
 func (r *receiver) close() { r.srv.Close() }

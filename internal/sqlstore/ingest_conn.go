@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 )
 
@@ -25,14 +24,11 @@ import (
 // SQLite, rollback on error or panic, and the queued hook (store.go) after
 // a commit that queued notifications due at once.
 func (s *Store) ingestTx(ctx context.Context, c *committerState, fn func(tx *sql.Tx) error) (err error) {
-	if s.d.SerializeWrites {
-		select {
-		case s.writer <- struct{}{}:
-			defer func() { <-s.writer }()
-		case <-ctx.Done():
-			return fmt.Errorf("wait for the %s write lock: %w", s.d.Name, ctx.Err())
-		}
+	release, err := s.holdWriter(ctx)
+	if err != nil {
+		return err
 	}
+	defer release()
 	if c.conn == nil {
 		if c.conn, err = s.db.Conn(ctx); err != nil {
 			return fmt.Errorf("open the ingest connection to %s: %w", s.d.Name, err)
@@ -54,30 +50,10 @@ func (s *Store) ingestTx(ctx context.Context, c *committerState, fn func(tx *sql
 		return fmt.Errorf("begin %s transaction: %w", s.d.Name, err)
 	}
 	committed := false
-	defer func() {
-		if _, queued := s.queuedTx.LoadAndDelete(tx); queued && committed {
-			if h := s.queuedHook.Load(); h != nil {
-				(*h)()
-			}
-		}
-	}()
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			return errors.Join(err, fmt.Errorf("roll back: %w", rbErr))
-		}
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit %s transaction: %w", s.d.Name, err)
-	}
-	committed = true
-	return nil
+	defer func() { s.afterTx(tx, committed) }()
+	err = s.finishTx(tx, fn)
+	committed = err == nil
+	return err
 }
 
 // releaseConn hands the committer's connection back to the pool, which

@@ -283,14 +283,5 @@ func (b *batch) insertRows(prefix string, cols int, args []any, suffix string) e
 
 // valuesList returns "(?, ?), (?, ?)" for rows rows of cols values.
 func valuesList(rows, cols int) string {
-	one := "(" + placeholders(cols) + ")"
-	var sb strings.Builder
-	sb.Grow(rows * (len(one) + 2))
-	for i := range rows {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString(one)
-	}
-	return sb.String()
+	return rowsList(rows, "("+placeholders(cols)+")")
 }

@@ -157,13 +157,7 @@ func (s *Store) markQueued(tx *sql.Tx) {
 func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
 	var tx *sql.Tx
 	committed := false
-	defer func() { // also when fn panics: the mark goes with its transaction
-		if _, queued := s.queuedTx.LoadAndDelete(tx); queued && committed {
-			if h := s.queuedHook.Load(); h != nil {
-				(*h)()
-			}
-		}
-	}()
+	defer func() { s.afterTx(tx, committed) }() // also when fn panics: the mark goes with its transaction
 	err := s.runTx(ctx, opts, func(t *sql.Tx) error { tx = t; return fn(t) })
 	committed = err == nil
 	return err
@@ -172,18 +166,37 @@ func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.T
 // runTx is inTx without the hook: it holds the write semaphore until the
 // transaction ends.
 func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
-	if opts == nil && s.d.SerializeWrites {
-		select {
-		case s.writer <- struct{}{}:
-			defer func() { <-s.writer }()
-		case <-ctx.Done():
-			return fmt.Errorf("wait for the %s write lock: %w", s.d.Name, ctx.Err())
+	if opts == nil {
+		release, err := s.holdWriter(ctx)
+		if err != nil {
+			return err
 		}
+		defer release()
 	}
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin %s transaction: %w", s.d.Name, err)
 	}
+	return s.finishTx(tx, fn)
+}
+
+// holdWriter takes the write semaphore when the dialect serialises writes
+// (Dialect.SerializeWrites); release gives it back.
+func (s *Store) holdWriter(ctx context.Context) (release func(), err error) {
+	if !s.d.SerializeWrites {
+		return func() {}, nil
+	}
+	select {
+	case s.writer <- struct{}{}:
+		return func() { <-s.writer }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for the %s write lock: %w", s.d.Name, ctx.Err())
+	}
+}
+
+// finishTx runs fn in tx and commits it, or rolls it back when fn fails or
+// panics (the panic goes on).
+func (s *Store) finishTx(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -200,6 +213,19 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.
 		return fmt.Errorf("commit %s transaction: %w", s.d.Name, err)
 	}
 	return nil
+}
+
+// afterTx calls the queued hook when tx committed and queued a
+// notification due at once, and forgets tx's mark either way.
+func (s *Store) afterTx(tx *sql.Tx, committed bool) {
+	if tx == nil {
+		return
+	}
+	if _, queued := s.queuedTx.LoadAndDelete(tx); queued && committed {
+		if h := s.queuedHook.Load(); h != nil {
+			(*h)()
+		}
+	}
 }
 
 // readTx runs fn in a read-only transaction that sees one snapshot.
